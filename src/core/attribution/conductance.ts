@@ -1,0 +1,159 @@
+/**
+ * Layer conductance (the paper's contributions): integrated gradients from a baseline x0 to the
+ * input x, accumulated at hidden layers. With alpha_i = i/S, x_i = x0 + alpha_i (x - x0),
+ * a_i = a(x_i) and g_i = dF/da(x_i), each unit's contribution is the trapezoid sum
+ *   C = sum_{i=1..S} 1/2 (g_{i-1} + g_i) * (a_i - a_{i-1}).
+ * At a layer that is a cut of the graph, sum C -> F(x) - F(x0) as S grows (completeness).
+ * All hooked layers come from one backward pass per chunk of alpha points (zero probes added to
+ * their outputs), and the chunk is sized to a memory budget.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { check, throwIfAborted } from '../errors';
+import type { Executor } from '../model/executor';
+import { asMatrix, finishLayer, forwardAtX } from './finish';
+import { alphaChunkFor, alphas, interpolate, makeBaseline, type BaselineSpec } from './path';
+import type { AttributionResult, LayerAttribution } from './result';
+import { targetFn, type TargetSpec } from './targets';
+
+export interface AttributionProgress {
+  done: number;
+  total: number;
+  stage: string;
+}
+
+export interface ConductanceOptions {
+  /** Layers to attribute (names from Executor.layers()). */
+  layers: string[];
+  /** Number of path steps S (S + 1 evaluations). Default 10, as the paper's figures. */
+  steps?: number;
+  /** Scalar target. Default: the logit of the class predicted at x, fixed along the path. */
+  target?: TargetSpec;
+  /** Baseline x0. Default zeros in the model's input space. */
+  baseline?: BaselineSpec;
+  /** Keep per-position maps (needed for heatmaps). Default false. */
+  keepMaps?: boolean;
+  /** Alpha points per pass; 0 picks it from memoryBudgetBytes. Default 0. */
+  alphaChunk?: number;
+  /** Memory budget for one pass's activations. Default 256 MiB. */
+  memoryBudgetBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: AttributionProgress) => void;
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+
+export async function conductance(exec: Executor, x: tf.Tensor, options: ConductanceOptions): Promise<AttributionResult> {
+  const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', keepMaps = false, alphaChunk = 0, memoryBudgetBytes = 256 * 2 ** 20, signal, onProgress } = options;
+  check(Number.isInteger(steps) && steps >= 1, () => `conductance: steps must be an integer >= 1, but got ${steps}.`);
+  check(layers.length > 0, () => `conductance: layers must name at least one layer, but got none.`);
+  check(x.shape[0] > 0, () => `conductance: the input batch is empty.`);
+  const infos = layers.map((l) => exec.layer(l));
+  const b = x.shape[0];
+  const fwd = forwardAtX(exec, x, target);
+  const x0 = makeBaseline(x, baseline);
+  const perSample = exec.layers().reduce((s, l) => s + l.outputShape.reduce((p, d) => p * Math.max(d, 1), 1), 0);
+  const chunk = alphaChunk > 0 ? Math.min(alphaChunk, steps + 1) : alphaChunkFor(memoryBudgetBytes, b, perSample, steps + 1);
+  const tgt = targetFn(target);
+  const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
+  const size = infos.map((i) => i.outputShape.reduce((p, d) => p * d, 1));
+
+  const accum: tf.Tensor[] = size.map((s) => tf.zeros([b * s]));
+  let prevA: tf.Tensor[] | null = null;
+  let prevG: tf.Tensor[] | null = null;
+  const F0 = new Float32Array(b);
+  const F1 = new Float32Array(b);
+  try {
+    for (let start = 0; start <= steps; start += chunk) {
+      throwIfAborted(signal, 'conductance');
+      const end = Math.min(steps, start + chunk - 1);
+      const al = alphas(steps, start, end);
+      const n = al.length;
+      // One forward + backward over n*B interpolated inputs, all layers at once.
+      const { a, g, f } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx);
+      const fv = f.dataSync();
+      if (start === 0) F0.set(fv.subarray(0, b));
+      if (end === steps) F1.set(fv.subarray((n - 1) * b, n * b));
+      f.dispose();
+      const nextA: tf.Tensor[] = [];
+      const nextG: tf.Tensor[] = [];
+      for (let l = 0; l < layers.length; l++) {
+        const [acc, lastA, lastG] = tf.tidy(() => {
+          // Rows are alpha points: (n, B * size). Prepend the previous chunk's last point.
+          const A = prevA ? tf.concat([prevA[l], tf.reshape(a[l], [n, -1])], 0) : tf.reshape(a[l], [n, -1]);
+          const G = prevG ? tf.concat([prevG[l], tf.reshape(g[l], [n, -1])], 0) : tf.reshape(g[l], [n, -1]);
+          const rows = A.shape[0];
+          let acc = accum[l];
+          if (rows >= 2) {
+            // Differences of consecutive activations times the mean of their gradients: the
+            // trapezoid approximation of the path integral of g da.
+            const dA = tf.sub(A.slice([1, 0], [rows - 1, -1]), A.slice([0, 0], [rows - 1, -1]));
+            const gMid = tf.add(G.slice([1, 0], [rows - 1, -1]), G.slice([0, 0], [rows - 1, -1]));
+            acc = tf.add(acc, tf.mul(0.5, tf.sum(tf.mul(gMid, dA), 0)));
+          }
+          return [acc, A.slice([rows - 1, 0], [1, -1]), G.slice([rows - 1, 0], [1, -1])];
+        });
+        if (acc !== accum[l]) accum[l].dispose();
+        accum[l] = acc;
+        nextA.push(lastA);
+        nextG.push(lastG);
+      }
+      tf.dispose([...a, ...g, ...(prevA ?? []), ...(prevG ?? [])]);
+      prevA = nextA;
+      prevG = nextG;
+      onProgress?.({ done: end + 1, total: steps + 1, stage: 'conductance' });
+      await yieldToEventLoop();
+    }
+    const dF = F1.map((v, i) => v - F0[i]);
+    const out = new Map<string, LayerAttribution>();
+    for (let l = 0; l < layers.length; l++) {
+      const shape = infos[l].outputShape;
+      const m = tf.reshape(accum[l], [b, ...shape]);
+      const act = tf.reshape(prevA![l], [b, ...shape]);
+      out.set(layers[l], finishLayer(layers[l], m, act, dF, infos[l].isCut, keepMaps));
+      tf.dispose([m, act]);
+    }
+    return { method: 'conductance', layers: out, F: F1, F0, targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };
+  } finally {
+    tf.dispose([...accum, ...(prevA ?? []), ...(prevG ?? []), x0, classIdx]);
+  }
+}
+
+/**
+ * Activations, gradients dF/da and per-sample targets over the interpolated batch for alphas
+ * `al`, rows alpha-first. The caller disposes every returned tensor.
+ */
+export function gradPass(
+  exec: Executor,
+  x0: tf.Tensor,
+  x: tf.Tensor,
+  al: number[],
+  layers: string[],
+  shapes: number[][],
+  tgt: (z: tf.Tensor2D, k: tf.Tensor1D) => tf.Tensor1D,
+  classIdx: tf.Tensor1D,
+): { a: tf.Tensor[]; g: tf.Tensor[]; f: tf.Tensor1D } {
+  const b = x.shape[0];
+  const n = al.length;
+  const xs = interpolate(x0, x, al);
+  const kRep = tf.tile(classIdx, [n]);
+  const probes = shapes.map((s) => tf.zeros([n * b, ...s]));
+  const a: tf.Tensor[] = [];
+  let f: tf.Tensor1D | null = null;
+  try {
+    const fn = (...ps: tf.Tensor[]) => {
+      const r = exec.run(xs, { probes: new Map(layers.map((l, i) => [l, ps[i]])), capture: layers });
+      for (const l of layers) a.push(tf.keep(r.captured.get(l)!));
+      const per = tgt(asMatrix(r.outputs[0]), kRep);
+      f = tf.keep(per);
+      return tf.sum(per) as tf.Scalar;
+    };
+    const { value, grads } = tf.valueAndGrads(fn)(probes);
+    value.dispose();
+    return { a, g: grads, f: f! };
+  } catch (e) {
+    tf.dispose(a);
+    throw e;
+  } finally {
+    tf.dispose([xs, kRep, ...probes]);
+  }
+}

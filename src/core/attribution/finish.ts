@@ -1,0 +1,83 @@
+/**
+ * Shared tail of every attribution method: the forward pass at x (output probabilities, the
+ * target class per image) and the per-layer reductions and completeness of a finished map.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { check } from '../errors';
+import type { Executor } from '../model/executor';
+import { eiReduce, netReduce } from './reductions';
+import { completenessError, type LayerAttribution } from './result';
+import { needsClass, type TargetSpec } from './targets';
+
+/** The model output as (N, K), flattening any trailing axes. */
+export function asMatrix(y: tf.Tensor): tf.Tensor2D {
+  return (y.rank === 2 ? y : tf.reshape(y, [y.shape[0], -1])) as tf.Tensor2D;
+}
+
+export interface ForwardAtX {
+  probs: Float32Array;
+  numClasses: number;
+  classIdx: Int32Array;
+}
+
+/** Forward pass at x: softmax probabilities and each image's target class (fixed along the path). */
+export function forwardAtX(exec: Executor, x: tf.Tensor, target: TargetSpec): ForwardAtX {
+  const b = x.shape[0];
+  const [probsT, predT] = tf.tidy(() => {
+    const z = asMatrix(exec.predict(x));
+    return [tf.softmax(z), tf.argMax(z, 1)];
+  });
+  const numClasses = probsT.shape[1]!;
+  const probs = probsT.dataSync() as Float32Array;
+  const pred = predT.dataSync() as Int32Array;
+  probsT.dispose();
+  predT.dispose();
+  let classIdx = Int32Array.from(pred);
+  if (needsClass(target) && 'classIndex' in target && target.classIndex !== undefined) {
+    const ci = target.classIndex;
+    classIdx = Int32Array.from(typeof ci === 'number' ? Array(b).fill(ci) : ci);
+    check(classIdx.length === b, () => `attribution: target.classIndex has ${classIdx.length} entries for ${b} images.`);
+    for (const k of classIdx) check(Number.isInteger(k) && k >= 0 && k < numClasses, () => `attribution: target class ${k} is out of range [0, ${numClasses}).`);
+  } else if (!needsClass(target)) {
+    classIdx = new Int32Array(b).fill(-1);
+  }
+  return { probs, numClasses, classIdx };
+}
+
+/** Reductions and completeness of one layer's map M (B, ...shape); disposes nothing it is given. */
+export function finishLayer(
+  name: string,
+  m: tf.Tensor,
+  actAtX: tf.Tensor,
+  dF: Float32Array | null,
+  isCut: boolean,
+  keepMaps: boolean,
+): LayerAttribution {
+  const b = m.shape[0];
+  const shape = m.shape.slice(1);
+  const channels = shape[shape.length - 1];
+  const [net, ei, actNet, total, totalAbs] = tf.tidy(() => {
+    const flat = tf.reshape(m, [b, -1]);
+    return [netReduce(m), eiReduce(m), netReduce(actAtX), tf.sum(flat, 1), tf.sum(tf.abs(flat), 1)];
+  });
+  const out: LayerAttribution = {
+    name,
+    shape,
+    channels,
+    net: net.dataSync() as Float32Array,
+    ei: ei.dataSync() as Float32Array,
+    actNet: actNet.dataSync() as Float32Array,
+    total: total.dataSync() as Float32Array,
+    completeness: null,
+  };
+  const abs = totalAbs.dataSync();
+  tf.dispose([net, ei, actNet, total, totalAbs]);
+  if (keepMaps) {
+    out.map = m.dataSync() as Float32Array;
+    out.actMap = actAtX.dataSync() as Float32Array;
+  }
+  if (isCut && dF) {
+    out.completeness = Float32Array.from(out.total, (s, i) => completenessError(s, dF[i], abs[i]));
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+/**
+ * The analysis bundle: one folder (or a zip of it) holding `manifest.json` and little-endian,
+ * row-major `.bin` arrays, so that `numpy.fromfile(file, dtype).reshape(shape)` reads each one.
+ * Sparse codes are three plain CSR arrays (row pointers, column indices, values).
+ */
+export type DType = 'float32' | 'float16' | 'int32' | 'uint8' | 'uint16';
+
+/** Where one array lives in the bundle. */
+export interface ArrayRef {
+  file: string; // relative to the bundle root, e.g. "conv1/contrib_net.bin"
+  dtype: DType;
+  shape: number[];
+}
+
+/** A sparse (rows x cols) matrix as CSR: rowPtr (rows+1, int32), colIdx (nnz, int32), values (nnz). */
+export interface CsrRef {
+  rowPtr: ArrayRef;
+  colIdx: ArrayRef;
+  values: ArrayRef;
+  shape: [number, number];
+}
+
+export type Method = 'conductance' | 'hidden-ig' | 'act-grad' | 'act-grad-norm';
+export type TargetKind = 'logit' | 'prob' | 'logprob' | 'top1' | 'top1-prob' | 'surprisal';
+export type Reduction = 'net' | 'ei' | 'pos' | 'neg';
+export type SaeKind = 'stsae' | 'topk';
+export type SaeSource = 'contributions' | 'activations';
+
+export interface AnalysisSettings {
+  method: Method;
+  target: TargetKind;
+  /** Fixed class for logit/prob/logprob targets; null = the class predicted at alpha = 1. */
+  targetClass: number | null;
+  steps: number;
+  baseline: string; // 'zeros' | 'blur' | an image file name
+  reduction: Reduction; // the reduction the SAEs were trained on
+  seed: number;
+  backend: string;
+}
+
+/** How raw pixels become the model's input. */
+export interface Preprocessing {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  /** x = (pixel/255 * scale + offset - mean[c]) / std[c] */
+  scale: number;
+  offset: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface SaeConfigRecord {
+  kind: SaeKind;
+  source: SaeSource;
+  reduction: Reduction;
+  inputDim: number;
+  K: number;
+  hidden?: number;
+  tau?: number;
+  topk?: number;
+  lambda?: number;
+  epochs: number;
+  /** Global standard deviation the data was divided by before training. */
+  std: number;
+  trainLoss: number[];
+  valLoss: number[];
+  r2Global: number;
+  r2PerFeature: number;
+  stoppedEarly: boolean;
+}
+
+export interface SaeRecord {
+  config: SaeConfigRecord;
+  /** Dictionary indices of alive modes (fire on >= 1 image); ids never renumbered. */
+  aliveModes: number[];
+  arrays: {
+    atoms: ArrayRef; // (K, d) float32, all K rows (dead ones included, so ids are indices)
+    codes: CsrRef; // (B, K) codes z of the bundle's images
+  };
+  /** (K, nClasses) correlation of loadings with class indicators; NaN as null in JSON. */
+  classCorr?: ArrayRef;
+  /** Optional: weights file of the trained SAE (tfjs artifacts), for re-encoding new images. */
+  weights?: ArrayRef[];
+}
+
+export interface LayerMetrics {
+  hoyerContrib: number;
+  hoyerAct: number;
+  dimContrib: number; // PCA components for 95% of the variance
+  dimAct: number;
+  prContrib: number; // participation ratio
+  prAct: number;
+  pnCorr: number; // median over images of pearson(|neg|, pos) across channels
+  completenessMedian: number | null; // null where the layer is not a cut
+  modesAlive?: number;
+  modesAliveAct?: number;
+  bestClassCorrMedian?: number;
+  bestClassCorrMedianAct?: number;
+}
+
+export interface SweepRecord {
+  layer: string;
+  source: SaeSource;
+  mode: number;
+  targetClass: number;
+  kind: 'destroy' | 'preserve';
+  pcts: number[];
+  fractions: number[]; // k/C actually removed
+  targetRatio: number[]; // mean accuracy ratio over trials
+  offRatio: number[];
+  aucTarget: number;
+  aucOff: number;
+  selectivity: number;
+  trials: number;
+  skippedTrials: number;
+}
+
+export interface LayerRecord {
+  name: string;
+  className: string;
+  outputShape: number[]; // without batch, e.g. [14, 14, 32]
+  isCut: boolean;
+  /** Kinds: act_net, contrib_net, contrib_ei, contrib_map (when asked), act_map ... */
+  arrays: Record<string, ArrayRef>;
+  /** Per image |sum C - dF| / max(|dF|, sum|C|); null where the layer is not a cut. */
+  completeness: number[] | null;
+  metrics?: LayerMetrics;
+  sae?: { contributions?: SaeRecord; activations?: SaeRecord };
+}
+
+export interface BundleManifest {
+  format: 'codec-bundle';
+  version: 1;
+  createdAt: string;
+  model: { path: string; sha256: string; name?: string };
+  settings: AnalysisSettings;
+  preprocessing: Preprocessing;
+  images: string[];
+  labels?: number[];
+  classNames: string[];
+  /** Per image: F(x), F(x0) and the target class used. */
+  outputs: { F: ArrayRef; F0: ArrayRef; targetClass: ArrayRef; probs?: ArrayRef };
+  layers: LayerRecord[];
+  sweeps?: SweepRecord[];
+  /** Optional thumbnails sprite (PNG, images in order, row-major grid). */
+  sprite?: { file: string; cols: number; cellHeight: number; cellWidth: number };
+}
+
+export const BUNDLE_FORMAT = 'codec-bundle';
+export const BUNDLE_VERSION = 1;

@@ -1,0 +1,200 @@
+/**
+ * A hookable executor for a tfjs LayersModel: runs the layer graph in topological order and, at
+ * any named layer, can replace its output, multiply it by a channel mask (ablation), add a zero
+ * probe (so one backward pass gives dF/da at every probed layer at once) and capture it.
+ * `layer.apply(x, {training: false})` reproduces `predict` exactly (BatchNorm in inference mode).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CodecError, check } from '../errors';
+import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type Step, type TfContainer } from './graph';
+
+export interface Hooks {
+  /** Layers whose outputs (after mask and probe) are returned in `captured`. */
+  capture?: Iterable<string>;
+  /** Replaces a layer's output (applied first). */
+  replace?: Map<string, tf.Tensor>;
+  /** Multiplies a layer's output by a mask broadcast over its trailing (channel) axis. */
+  masks?: Map<string, tf.Tensor>;
+  /** Added to a layer's output (applied last): zero-valued probes for gradients. */
+  probes?: Map<string, tf.Tensor>;
+}
+
+export interface RunResult {
+  outputs: tf.Tensor[];
+  captured: Map<string, tf.Tensor>;
+}
+
+/** The state of a forward pass just after one top-level layer: every tensor later steps read. */
+export interface Frontier {
+  layer: string;
+  stepIndex: number;
+  tensors: Map<number, tf.Tensor>;
+}
+
+export interface LayerInfo {
+  name: string;
+  className: string;
+  /** Output shape without the batch axis. */
+  outputShape: number[];
+  /** Completeness (sum of contributions = F(x) - F(x0)) is expected only at cuts. */
+  isCut: boolean;
+  /** Position in execution order. */
+  index: number;
+  /** True for layers inside a nested model (named `outer/inner`). */
+  nested: boolean;
+}
+
+export class Executor {
+  readonly plan: GraphPlan;
+  readonly cuts: Set<string>;
+  private readonly steps: Map<string, Step>;
+  readonly inputShape: number[];
+
+  constructor(readonly model: tf.LayersModel) {
+    // A Sequential builds its inner functional model lazily; its graph lives there.
+    const seq = model as unknown as { built?: boolean; build?: () => void; model?: TfContainer; getClassName(): string };
+    if (seq.getClassName() === 'Sequential' && !seq.built) seq.build?.();
+    const container = (seq.getClassName() === 'Sequential' && seq.model ? seq.model : model) as unknown as TfContainer;
+    check(isContainer(container), () => `Executor: model ${model.name} has no layer graph.`, 'ModelError');
+    this.plan = buildPlan(container);
+    this.cuts = findCuts(this.plan);
+    this.steps = new Map(flattenSteps(this.plan).map((s) => [s.name, s]));
+    check(model.inputs.length === 1, () => `Executor: models with ${model.inputs.length} inputs are not supported (expected 1).`, 'ModelError');
+    this.inputShape = model.inputs[0].shape.slice(1).map((d) => (d == null ? -1 : d));
+  }
+
+  /** Every layer (nested ones included), in execution order. */
+  layers(): LayerInfo[] {
+    return flattenSteps(this.plan).map((s, index) => ({
+      name: s.name,
+      className: s.className,
+      outputShape: s.outputShape,
+      isCut: this.cuts.has(s.name),
+      index,
+      nested: s.name.includes('/'),
+    }));
+  }
+
+  layer(name: string): LayerInfo {
+    const info = this.layers().find((l) => l.name === name);
+    if (!info) {
+      throw new CodecError('InputError', `Executor: unknown layer ${name} (model layers: ${[...this.steps.keys()].slice(0, 30).join(', ')}${this.steps.size > 30 ? ', ...' : ''}).`);
+    }
+    return info;
+  }
+
+  /** Runs the model on `x` (a batch) with hooks. Call inside tf.tidy or dispose the results. */
+  run(x: tf.Tensor, hooks: Hooks = {}): RunResult {
+    this.checkHooks(hooks);
+    const env = new Map<number, tf.Tensor>([[this.plan.inputIds[0], x]]);
+    const captured = new Map<string, tf.Tensor>();
+    const outputs = this.execute(this.plan, env, hooks, 0, captured);
+    return { outputs, captured };
+  }
+
+  /** The model's first output for `x`, as `predict` gives it. */
+  predict(x: tf.Tensor, hooks: Hooks = {}): tf.Tensor {
+    return tf.tidy(() => {
+      const r = this.run(x, hooks);
+      return r.outputs[0];
+    });
+  }
+
+  /**
+   * Runs up to and including top-level layer `layer` and keeps every tensor a later step reads
+   * (the layer's own output included, before any hook). Dispose with `disposeFrontier`.
+   */
+  forwardTo(x: tf.Tensor, layer: string): Frontier {
+    const stepIndex = this.plan.steps.findIndex((s) => s.name === layer);
+    check(stepIndex >= 0, () => `Executor.forwardTo: ${layer} is not a top-level layer of the model.`);
+    const needed = this.neededAfter(stepIndex);
+    const ids: number[] = [];
+    const kept = tf.tidy(() => {
+      const env = new Map<number, tf.Tensor>([[this.plan.inputIds[0], x]]);
+      this.execute(this.plan, env, {}, 0, new Map(), stepIndex + 1);
+      const list: tf.Tensor[] = [];
+      for (const id of needed) {
+        const t = env.get(id);
+        if (!t) continue;
+        ids.push(id);
+        list.push(t === x ? x.clone() : t);
+      }
+      return list;
+    });
+    const tensors = new Map<number, tf.Tensor>(ids.map((id, j) => [id, kept[j]]));
+    return { layer, stepIndex, tensors };
+  }
+
+  /** Continues a forward pass from a frontier; hooks on the frontier's layer apply to its output. */
+  runFrom(frontier: Frontier, hooks: Hooks = {}): RunResult {
+    this.checkHooks(hooks);
+    const env = new Map(frontier.tensors);
+    const step = this.plan.steps[frontier.stepIndex];
+    const captured = new Map<string, tf.Tensor>();
+    const first = env.get(step.outputIds[0]);
+    check(first !== undefined, () => `Executor.runFrom: frontier of ${frontier.layer} lacks its output.`);
+    env.set(step.outputIds[0], this.applyHooks(step.name, first, hooks, captured));
+    const outputs = this.execute(this.plan, env, hooks, frontier.stepIndex + 1, captured);
+    return { outputs, captured };
+  }
+
+  static disposeFrontier(f: Frontier): void {
+    for (const t of f.tensors.values()) t.dispose();
+    f.tensors.clear();
+  }
+
+  private neededAfter(stepIndex: number): Set<number> {
+    const needed = new Set<number>(this.plan.outputIds);
+    for (const id of this.plan.steps[stepIndex].outputIds) needed.add(id);
+    for (let i = stepIndex + 1; i < this.plan.steps.length; i++) for (const id of this.plan.steps[i].inputIds) needed.add(id);
+    return needed;
+  }
+
+  private checkHooks(hooks: Hooks): void {
+    const names = [...(hooks.capture ?? []), ...(hooks.replace?.keys() ?? []), ...(hooks.masks?.keys() ?? []), ...(hooks.probes?.keys() ?? [])];
+    for (const n of names) if (!this.steps.has(n)) this.layer(n);
+  }
+
+  private applyHooks(name: string, y: tf.Tensor, hooks: Hooks, captured: Map<string, tf.Tensor>): tf.Tensor {
+    let out = y;
+    const rep = hooks.replace?.get(name);
+    if (rep) {
+      check(tf.util.arraysEqual(rep.shape, out.shape), () => `Executor: replacement for ${name} has shape [${rep.shape}], expected [${out.shape}].`);
+      out = rep;
+    }
+    const mask = hooks.masks?.get(name);
+    if (mask) out = tf.mul(out, mask);
+    const probe = hooks.probes?.get(name);
+    if (probe) out = tf.add(out, probe);
+    if (hooks.capture && [...hooks.capture].includes(name)) captured.set(name, out);
+    return out;
+  }
+
+  private execute(plan: GraphPlan, env: Map<number, tf.Tensor>, hooks: Hooks, start: number, captured: Map<string, tf.Tensor>, stop = plan.steps.length): tf.Tensor[] {
+    for (let i = start; i < stop; i++) {
+      const s = plan.steps[i];
+      const ins = s.inputIds.map((id) => {
+        const t = env.get(id);
+        if (!t) throw new CodecError('ModelError', `Executor: layer ${s.name} reads a tensor that was not computed (graph order).`);
+        return t;
+      });
+      let outs: tf.Tensor[];
+      if (s.nested) {
+        const sub = new Map<number, tf.Tensor>();
+        s.nested.inputIds.forEach((id, j) => sub.set(id, ins[j]));
+        outs = this.execute(s.nested, sub, hooks, 0, captured);
+      } else {
+        let r: tf.Tensor | tf.Tensor[];
+        try {
+          r = s.layer.apply(ins.length === 1 ? ins[0] : ins, { ...s.callArgs, training: false });
+        } catch (e) {
+          throw new CodecError('ModelError', `Executor: layer ${s.name} (${s.className}) failed: ${(e as Error).message}`);
+        }
+        outs = Array.isArray(r) ? r : [r];
+      }
+      outs[0] = this.applyHooks(s.name, outs[0], hooks, captured);
+      s.outputIds.forEach((id, j) => env.set(id, outs[j]));
+    }
+    return plan.outputIds.map((id) => env.get(id)!);
+  }
+}
