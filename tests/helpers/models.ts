@@ -29,3 +29,13 @@ export function linearHead(seed = 2): tf.LayersModel {
 export function randomImages(shape: number[], seed = 7): tf.Tensor4D {
   return tf.randomUniform(shape, 0, 1, 'float32', seed) as tf.Tensor4D;
 }
+
+/** input 6x6x1 -> conv3x3x5 relu (a) -> conv3x3x4 relu (b) -> flatten -> dense 3: a plain chain. */
+export function chainCnn(seed = 31): tf.LayersModel {
+  const m = tf.sequential({ name: 'chain' });
+  m.add(tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 5, kernelSize: 3, padding: 'same', activation: 'relu', name: 'a', kernelInitializer: init(seed), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
+  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', name: 'b', kernelInitializer: init(seed + 1), biasInitializer: tf.initializers.constant({ value: 0.05 }) }));
+  m.add(tf.layers.flatten({ name: 'flat' }));
+  m.add(tf.layers.dense({ units: 3, name: 'out', kernelInitializer: init(seed + 2) }));
+  return m;
+}

@@ -1,0 +1,74 @@
+/**
+ * Ablation of a layer's channels: zero them at every position (destroy) or zero all others
+ * (preserve), and read the model's output before and after. `AblationSession` keeps the forward
+ * pass up to the layer (its frontier), so each ablation re-runs only the network after it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { asMatrix } from '../attribution/finish';
+import { check } from '../errors';
+import { Executor, type Frontier } from '../model/executor';
+import { channelMask, topChannels, type AblationKind } from './channels';
+
+export interface AblationOutputs {
+  /** Softmax outputs before (B x K) and after (B x K). */
+  before: Float32Array;
+  after: Float32Array;
+  /** Raw outputs (logits) after. */
+  afterLogits: Float32Array;
+  numClasses: number;
+  channels: number[];
+  fraction: number;
+}
+
+export class AblationSession {
+  private frontier: Frontier;
+  private readonly beforeProbs: Float32Array;
+  readonly channels: number;
+  readonly numClasses: number;
+  readonly batch: number;
+
+  /** Runs x up to `layer` once. Top-level layers only. Dispose when done. */
+  constructor(
+    private readonly exec: Executor,
+    x: tf.Tensor,
+    readonly layer: string,
+  ) {
+    const info = exec.layer(layer);
+    check(!info.nested, () => `AblationSession: ${layer} is inside a nested model; ablate its enclosing model's layers.`);
+    this.channels = info.outputShape[info.outputShape.length - 1];
+    this.batch = x.shape[0];
+    this.frontier = exec.forwardTo(x, layer);
+    const p = tf.tidy(() => tf.softmax(asMatrix(exec.runFrom(this.frontier).outputs[0])));
+    this.numClasses = p.shape[1]!;
+    this.beforeProbs = p.dataSync() as Float32Array;
+    p.dispose();
+  }
+
+  /** Outputs with the channel mask (C) applied at the layer. */
+  withMask(mask: Float32Array): { probs: Float32Array; logits: Float32Array } {
+    check(mask.length === this.channels, () => `AblationSession: mask has ${mask.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
+    const [p, z] = tf.tidy(() => {
+      const m = tf.tensor1d(mask);
+      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
+      return [tf.softmax(zz), zz];
+    });
+    const out = { probs: p.dataSync() as Float32Array, logits: z.dataSync() as Float32Array };
+    tf.dispose([p, z]);
+    return out;
+  }
+
+  /** Ablates the top pct% channels by `scores` (a mode's atom over channels). */
+  ablate(scores: Float32Array, pct: number, kind: AblationKind): AblationOutputs {
+    const top = topChannels(scores, pct);
+    const r = this.withMask(channelMask(this.channels, top.channels, kind));
+    return { before: this.beforeProbs, after: r.probs, afterLogits: r.logits, numClasses: this.numClasses, channels: top.channels, fraction: top.fraction };
+  }
+
+  get before(): Float32Array {
+    return this.beforeProbs;
+  }
+
+  dispose(): void {
+    Executor.disposeFrontier(this.frontier);
+  }
+}
