@@ -1,0 +1,120 @@
+/**
+ * `npm run bench [-- --quick] [-- --backends wasm,cpu]`: where the time goes. Writes
+ * bench/results/<date>-<machine>.json and prints a markdown table. Ratios are measured side by
+ * side in one run (absolute times move between runs on shared machines).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { useNodeBackend, type NodeBackend } from '../src/cli/nodeBackend';
+import { conductance } from '../src/core/attribution/conductance';
+import { Executor } from '../src/core/model/executor';
+import { demoModels, plainCnn, resnet50, type BenchModel } from './models';
+import { naiveConductance } from './naive';
+import { time } from './timing';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const backendsArg = args.find((a) => a.startsWith('--backends='))?.split('=')[1];
+const backends = (backendsArg ? backendsArg.split(',') : ['wasm', 'cpu']) as NodeBackend[];
+
+interface Row {
+  section: string;
+  model: string;
+  backend: string;
+  what: string;
+  value: number;
+  unit: string;
+  goal?: string;
+}
+const rows: Row[] = [];
+const add = (r: Row) => {
+  rows.push(r);
+  console.error(`[bench] ${r.section} | ${r.model} | ${r.backend} | ${r.what}: ${r.value.toFixed(3)} ${r.unit}`);
+};
+
+async function floorPass(exec: Executor, x: tf.Tensor, layer: string, steps: number): Promise<void> {
+  tf.tidy(() => {
+    const xs = tf.tile(x, [steps + 1, 1, 1, 1]);
+    const info = exec.layer(layer);
+    const probe = tf.zeros([xs.shape[0], ...info.outputShape]);
+    const g = tf.grad((p: tf.Tensor) => tf.sum(exec.run(xs, { probes: new Map([[layer, p]]) }).outputs[0]))(probe);
+    g.dataSync();
+  });
+}
+
+async function engineSection(bm: BenchModel, backend: string, b: number, steps: number) {
+  const exec = new Executor(bm.model);
+  const x = tf.randomUniform([b, ...bm.input], 0, 1, 'float32', 1);
+  const first = bm.layers[0];
+  const tCond = await time(() => conductance(exec, x, { layers: bm.layers, steps }), quick ? 1 : 3);
+  const tFloor = await time(() => floorPass(exec, x, first, steps), quick ? 1 : 3);
+  add({ section: 'conductance vs floor', model: bm.name, backend, what: `time(conductance ${b} img, ${steps} steps, ${bm.layers.length} layers) / time(fwd+bwd over ${(steps + 1) * b})`, value: tCond / tFloor, unit: 'x', goal: '<= 1.3' });
+  add({ section: 'conductance', model: bm.name, backend, what: `ms per image (${steps} steps, ${bm.layers.length} layers)`, value: tCond / b, unit: 'ms' });
+  const tOne = await time(() => conductance(exec, x, { layers: [first], steps }), quick ? 1 : 3);
+  add({ section: 'many layers', model: bm.name, backend, what: `time(${bm.layers.length} layers) / time(1 layer)`, value: tCond / tOne, unit: 'x', goal: '<= 1.3' });
+  if (backend === 'wasm' && !quick) {
+    const xs = x.slice([0], [Math.min(4, b)]);
+    const tNaive = await time(() => naiveConductance(exec, xs, bm.layers, steps), 1, 0);
+    const tFast = await time(() => conductance(exec, xs, { layers: bm.layers, steps }), 1, 1);
+    add({ section: 'naive loop', model: bm.name, backend, what: `speed-up over one pass per alpha step and layer (${xs.shape[0]} img)`, value: tNaive / tFast, unit: 'x' });
+    xs.dispose();
+  }
+  x.dispose();
+}
+
+async function scalingSection(bm: BenchModel, backend: string) {
+  const exec = new Executor(bm.model);
+  for (const b of quick ? [4, 8] : [4, 8, 16, 32]) {
+    const x = tf.randomUniform([b, ...bm.input]);
+    const t = await time(() => conductance(exec, x, { layers: bm.layers, steps: 10 }), 1);
+    add({ section: 'scaling: images', model: bm.name, backend, what: `${b} images, 10 steps`, value: t, unit: 'ms' });
+    x.dispose();
+  }
+  const x = tf.randomUniform([8, ...bm.input]);
+  for (const s of quick ? [5, 10] : [5, 10, 20, 40]) {
+    const t = await time(() => conductance(exec, x, { layers: bm.layers, steps: s }), 1);
+    add({ section: 'scaling: steps', model: bm.name, backend, what: `8 images, ${s} steps`, value: t, unit: 'ms' });
+  }
+  for (const chunk of quick ? [2, 11] : [1, 2, 4, 11]) {
+    const info = await tf.profile(() => conductance(exec, x, { layers: bm.layers, steps: 10, alphaChunk: chunk }));
+    add({ section: 'memory', model: bm.name, backend, what: `peak bytes, alpha chunk ${chunk} (8 images)`, value: info.peakBytes / 2 ** 20, unit: 'MiB' });
+  }
+  x.dispose();
+}
+
+async function main() {
+  const started = Date.now();
+  await useNodeBackend(backends[0]);
+  const models = await demoModels();
+  if (models.length === 0) models.push(plainCnn());
+  for (const backend of backends) {
+    const got = await useNodeBackend(backend);
+    for (const bm of models) {
+      await engineSection(bm, got, backend === 'cpu' ? 8 : 16, 10);
+      if (backend === 'wasm') await scalingSection(bm, got);
+    }
+    if (!quick && backend === 'wasm') {
+      const big = resnet50(224);
+      const exec = new Executor(big.model);
+      const x = tf.randomUniform([1, 224, 224, 3]);
+      const t = await time(() => conductance(exec, x, { layers: big.layers, steps: 10 }), 1, 0);
+      add({ section: 'scale', model: big.name, backend: got, what: `1 image, 10 steps, ${big.layers.length} block outputs`, value: t / 1000, unit: 's' });
+      x.dispose();
+    }
+  }
+  const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`.replace(/\s+/g, ' ');
+  const result = { date: new Date().toISOString(), machine, node: process.version, tfjs: tf.version.tfjs, quick, seconds: (Date.now() - started) / 1000, rows };
+  mkdirSync('bench/results', { recursive: true });
+  const file = `bench/results/${result.date.slice(0, 10)}-${os.hostname().replace(/[^\w.-]/g, '_').slice(0, 20)}${quick ? '-quick' : ''}.json`;
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\nMachine: ${machine}; Node ${process.version}; tfjs ${tf.version.tfjs}; ${quick ? 'quick' : 'full'} run, ${result.seconds.toFixed(0)} s\n`);
+  console.log('| section | model | backend | measure | value | goal |\n| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) console.log(`| ${r.section} | ${r.model} | ${r.backend} | ${r.what} | ${r.value.toFixed(r.unit === 'x' ? 2 : 1)} ${r.unit} | ${r.goal ?? ''} |`);
+  console.log(`\nwritten: ${file}`);
+}
+
+main().catch((e) => {
+  console.error(`bench: ${(e as Error).message}`);
+  process.exit(1);
+});
