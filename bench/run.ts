@@ -77,7 +77,9 @@ async function scalingSection(bm: BenchModel, backend: string) {
     add({ section: 'scaling: steps', model: bm.name, backend, what: `8 images, ${s} steps`, value: t, unit: 'ms' });
   }
   for (const chunk of quick ? [2, 11] : [1, 2, 4, 11]) {
-    const info = await tf.profile(() => conductance(exec, x, { layers: bm.layers, steps: 10, alphaChunk: chunk }));
+    const info = await tf.profile(async () => {
+      await conductance(exec, x, { layers: bm.layers, steps: 10, alphaChunk: chunk });
+    });
     add({ section: 'memory', model: bm.name, backend, what: `peak bytes, alpha chunk ${chunk} (8 images)`, value: info.peakBytes / 2 ** 20, unit: 'MiB' });
   }
   x.dispose();

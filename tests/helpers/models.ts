@@ -26,7 +26,7 @@ export function linearHead(seed = 2): tf.LayersModel {
 }
 
 /** A seeded random batch of images in [0, 1]. */
-export function randomImages(shape: number[], seed = 7): tf.Tensor4D {
+export function randomImages(shape: [number, number, number, number], seed = 7): tf.Tensor4D {
   return tf.randomUniform(shape, 0, 1, 'float32', seed) as tf.Tensor4D;
 }
 

@@ -137,6 +137,8 @@ export interface BundleManifest {
   settings: AnalysisSettings;
   preprocessing: Preprocessing;
   images: string[];
+  /** Where the images came from (a folder or image set file, relative to the bundle). */
+  imagesSource?: string;
   labels?: number[];
   classNames: string[];
   /** Per image: F(x), F(x0) and the target class used. */

@@ -61,7 +61,7 @@ export function isContainer(layer: TfLayer): layer is TfContainer {
 /** Builds the plan of a model; nested models get plans of their own with prefixed names. */
 export function buildPlan(model: TfContainer, prefix = ''): GraphPlan {
   if (!isContainer(model)) {
-    throw new CodecError('ModelError', `buildPlan: ${model.name} is not a LayersModel (no layer graph).`);
+    throw new CodecError('ModelError', `buildPlan: ${(model as TfLayer).name} is not a LayersModel (no layer graph).`);
   }
   const depths = Object.keys(model.nodesByDepth)
     .map(Number)

@@ -1,0 +1,121 @@
+/**
+ * `codec analyze`: contributions, metrics, SAEs (and sweeps) of the chosen layers over an image
+ * set, written as an analysis bundle; prints the per-layer metrics table.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { METHODS } from '../../core/attribution/attribute';
+import { TARGET_KINDS, surprisalStats, type TargetSpec } from '../../core/attribution/targets';
+import { CodecError, keyword } from '../../core/errors';
+import { modelHash } from '../../core/model/hash';
+import { Executor } from '../../core/model/executor';
+import { analyze } from '../../core/pipeline/analyze';
+import { batchTensor } from '../../core/pipeline/imageBatch';
+import { intOpt, numOpt, parse, progressLine, required } from '../args';
+import { writeBundleDir } from '../bundleFiles';
+import { loadInputSet } from '../inputs';
+import { readModelCard, resolvePreprocessing } from '../modelCard';
+import { loadModelFromDisk, readModelFiles } from '../modelFiles';
+import { useNodeBackend } from '../nodeBackend';
+import { printMetricsTable } from './report';
+
+export const ANALYZE_OPTIONS = {
+  model: { type: 'string' },
+  images: { type: 'string' },
+  layers: { type: 'string' },
+  labels: { type: 'string' },
+  classes: { type: 'string' },
+  steps: { type: 'string' },
+  method: { type: 'string' },
+  target: { type: 'string' },
+  class: { type: 'string' },
+  baseline: { type: 'string' },
+  reduction: { type: 'string' },
+  sae: { type: 'string' },
+  'sae-on': { type: 'string' },
+  'sae-extra': { type: 'string' },
+  'sae-epochs': { type: 'string' },
+  K: { type: 'string' },
+  tau: { type: 'string' },
+  maps: { type: 'boolean' },
+  sweep: { type: 'boolean' },
+  preprocess: { type: 'string' },
+  seed: { type: 'string' },
+  'batch-size': { type: 'string' },
+  backend: { type: 'string' },
+  limit: { type: 'string' },
+  out: { type: 'string' },
+} as const;
+
+export async function analyzeCommand(argv: string[]): Promise<number> {
+  const cmd = 'analyze';
+  const { values: v } = parse(cmd, argv, ANALYZE_OPTIONS);
+  const modelPath = required(cmd, v, 'model');
+  const imagesPath = required(cmd, v, 'images');
+  const out = required(cmd, v, 'out');
+  const backend = await useNodeBackend(v.backend ? keyword(String(v.backend), 'backend', ['wasm', 'cpu'] as const) : undefined);
+  const { model } = await loadModelFromDisk(modelPath);
+  const exec = new Executor(model);
+  const card = readModelCard(modelPath);
+  const pre = resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined);
+  const limit = v.limit ? intOpt(cmd, v, 'limit', 0, 1) : undefined;
+  const set = await loadInputSet(imagesPath, pre, { labelsCsv: v.labels as string | undefined, limit });
+  const layers = v.layers ? String(v.layers).split(',').map((s) => s.trim()).filter(Boolean) : (card.layers ?? []).map((l) => l.name);
+  if (layers.length === 0) throw new CodecError('InputError', `${cmd}: --layers is required (no card.json with layers beside the model).`);
+  const method = keyword(String(v.method ?? 'conductance'), 'method', METHODS);
+  const targetKind = keyword(String(v.target ?? 'logit'), 'target', TARGET_KINDS);
+  const classIndex = v.class !== undefined ? intOpt(cmd, v, 'class', 0, 0) : undefined;
+  let target: TargetSpec;
+  if (targetKind === 'surprisal') {
+    const x = batchTensor(set, 0, set.n);
+    const z = exec.predict(x);
+    target = { kind: 'surprisal', ...surprisalStats(z.dataSync() as Float32Array, set.n, z.shape[1]!) };
+    tf.dispose([x, z]);
+  } else if (targetKind === 'top1' || targetKind === 'top1-prob') target = { kind: targetKind };
+  else target = { kind: targetKind, classIndex };
+  const baseline = keyword(String(v.baseline ?? 'zeros'), 'baseline', ['zeros', 'blur'] as const);
+  const classNames = v.classes ? readLines(String(v.classes)) : (set.classNames ?? card.classNames);
+  const extra = v['sae-extra'] ? await loadInputSet(String(v['sae-extra']), pre, {}) : undefined;
+  const files = await readModelFiles(modelPath);
+  const sha256 = await modelHash(files, path.basename(modelPath));
+  const progress = progressLine(cmd);
+  const t0 = Date.now();
+  const res = await analyze(exec, set, {
+    layers,
+    method,
+    steps: intOpt(cmd, v, 'steps', 10, 1),
+    target,
+    targetName: targetKind,
+    baseline,
+    reduction: keyword(String(v.reduction ?? 'net'), 'reduction', ['net', 'ei', 'pos', 'neg'] as const),
+    sae: keyword(String(v.sae ?? 'stsae'), 'sae', ['stsae', 'topk', 'none'] as const),
+    saeOn: keyword(String(v['sae-on'] ?? 'both'), 'sae-on', ['contributions', 'activations', 'both'] as const),
+    K: v.K ? intOpt(cmd, v, 'K', 0, 1) : undefined,
+    tau: v.tau ? numOpt(cmd, v, 'tau', 0.8) : undefined,
+    saeEpochs: v['sae-epochs'] ? intOpt(cmd, v, 'sae-epochs', 0, 1) : undefined,
+    saeExtra: extra,
+    sweep: Boolean(v.sweep),
+    seed: intOpt(cmd, v, 'seed', 0, 0),
+    batchSize: intOpt(cmd, v, 'batch-size', 32, 1),
+    classNames,
+    preprocessing: pre,
+    model: { path: path.relative(path.resolve(out), path.resolve(modelPath)), sha256, name: card.name },
+    imagesSource: path.relative(path.resolve(out), path.resolve(imagesPath)),
+    backend,
+    maps: Boolean(v.maps),
+    onProgress: (p) => progress(p.done, p.total, p.stage + (p.layer ? ` ${p.layer}` : '')),
+  });
+  await writeBundleDir(out, res.files);
+  console.error(`[${cmd}] ${set.n} images, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; bundle written to ${out}`);
+  printMetricsTable(res.manifest);
+  return 0;
+}
+
+function readLines(file: string): string[] {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  } catch {
+    throw new CodecError('InputError', `analyze: ${file}: cannot read the class names file.`);
+  }
+}

@@ -1,0 +1,19 @@
+/** `codec layers --model <model.json>`: the layer list with classes, shapes and cuts. */
+import { Executor } from '../../core/model/executor';
+import { parse, required } from '../args';
+import { loadModelFromDisk } from '../modelFiles';
+import { useNodeBackend } from '../nodeBackend';
+
+export async function layersCommand(argv: string[]): Promise<number> {
+  const { values } = parse('layers', argv, { model: { type: 'string' }, json: { type: 'boolean' } });
+  await useNodeBackend();
+  const { model } = await loadModelFromDisk(required('layers', values, 'model'));
+  const layers = new Executor(model).layers();
+  if (values.json) {
+    console.log(JSON.stringify(layers, null, 2));
+    return 0;
+  }
+  console.log('index\tname\tclass\toutputShape\tcut');
+  for (const l of layers) console.log(`${l.index}\t${l.name}\t${l.className}\t[${l.outputShape.join(',')}]\t${l.isCut ? 'yes' : 'no'}`);
+  return 0;
+}

@@ -1,0 +1,35 @@
+/** `codec predict --model <model.json> --images <dir|imageset.json>`: CSV `file,class,prob`, one line per image. */
+import * as tf from '@tensorflow/tfjs';
+import { keyword } from '../../core/errors';
+import { Executor } from '../../core/model/executor';
+import { batchTensor } from '../../core/pipeline/imageBatch';
+import { parse, required } from '../args';
+import { loadInputSet } from '../inputs';
+import { readModelCard, resolvePreprocessing } from '../modelCard';
+import { loadModelFromDisk } from '../modelFiles';
+import { useNodeBackend } from '../nodeBackend';
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const cmd = 'predict';
+  const { values: v } = parse(cmd, argv, { model: { type: 'string' }, images: { type: 'string' }, preprocess: { type: 'string' }, labels: { type: 'string' }, backend: { type: 'string' } });
+  const modelPath = required(cmd, v, 'model');
+  await useNodeBackend(v.backend ? keyword(String(v.backend), 'backend', ['wasm', 'cpu'] as const) : undefined);
+  const { model } = await loadModelFromDisk(modelPath);
+  const exec = new Executor(model);
+  const card = readModelCard(modelPath);
+  const set = await loadInputSet(required(cmd, v, 'images'), resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined), { labelsCsv: v.labels as string | undefined });
+  const names = card.classNames ?? set.classNames;
+  console.log('file,class,prob');
+  for (let s = 0; s < set.n; s += 256) {
+    const e = Math.min(set.n, s + 256);
+    const [cls, prob] = tf.tidy(() => {
+      const p = tf.softmax(exec.predict(batchTensor(set, s, e)));
+      return [tf.argMax(p, 1), tf.max(p, 1)];
+    });
+    const c = cls.dataSync();
+    const pr = prob.dataSync();
+    tf.dispose([cls, prob]);
+    for (let i = 0; i < e - s; i++) console.log(`${set.names[s + i]},${names?.[c[i]] ?? c[i]},${pr[i].toFixed(6)}`);
+  }
+  return 0;
+}

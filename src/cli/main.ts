@@ -1,0 +1,52 @@
+/**
+ * `npm run codec -- <command> ...`: the headless CLI. Progress goes to stderr; results to
+ * stdout; any error is one line on stderr and a non-zero exit.
+ */
+import { errorInfo } from '../core/errors';
+
+const USAGE = `usage: npm run codec -- <command> [options]
+commands:
+  analyze       --model <model.json> --images <dir|imageset.json> --layers <a,b,...> --out <dir> [options]
+  predict       --model <model.json> --images <dir|imageset.json>
+  report        <bundle dir|zip> [--json]
+  ablate        <bundle dir|zip> --model <model.json> --images <dir|imageset.json> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve] [--image <i>]
+  layers        --model <model.json>
+  retina-report [--json]
+run a command with --help for its options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'analyze':
+      return (await import('./commands/analyze')).analyzeCommand(rest);
+    case 'predict':
+      return (await import('./commands/predict')).predictCommand(rest);
+    case 'report':
+      return (await import('./commands/report')).reportCommand(rest);
+    case 'ablate':
+      return (await import('./commands/ablate')).ablateCommand(rest);
+    case 'layers':
+      return (await import('./commands/layers')).layersCommand(rest);
+    case 'retina-report':
+      return (await import('./commands/retinaReport')).retinaReport(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      console.log(USAGE);
+      return cmd === undefined ? 2 : 0;
+    default:
+      console.error(`codec: unknown command ${cmd}\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    const { message } = errorInfo(e);
+    console.error(`codec: ${message.split('\n')[0]}`);
+    if (process.env.CODEC_DEBUG) console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,152 @@
+/**
+ * A whole CODEC analysis of an image set, as the CLI, the worker and the demo script run it:
+ * contributions (and activations) of the chosen layers, per-layer metrics, sparse autoencoders
+ * on contributions and on activations, optional ablation sweeps; the result is an analysis
+ * bundle (a file map: manifest.json + little-endian arrays), the same format the app opens.
+ */
+import type { TargetSpec } from '../attribution/targets';
+import type { MethodName } from '../attribution/attribute';
+import { check, throwIfAborted } from '../errors';
+import type { AnalysisSettings, BundleManifest, LayerRecord, Preprocessing, Reduction, SaeKind, SweepRecord } from '../bundle/manifest';
+import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../bundle/manifest';
+import { BundleWriter } from '../bundle/writer';
+import type { Executor } from '../model/executor';
+import { collectAttributions, type Collected } from './collect';
+import type { InputSet } from './imageBatch';
+import { layerMetrics } from './layerMetrics';
+import { fitLayerSaes, type LayerSaes } from './layerSaes';
+import { layerSweeps } from './layerSweeps';
+
+export interface AnalyzeOptions {
+  layers: string[];
+  method?: MethodName;
+  steps?: number;
+  target?: TargetSpec;
+  /** Name of the target kind for the manifest (e.g. 'logit'). */
+  targetName?: string;
+  baseline?: 'zeros' | 'blur';
+  /** The reduction the SAEs are trained on. Default net (mode shares then sum to about F(x) - F(x0)). */
+  reduction?: Reduction;
+  sae?: SaeKind | 'none';
+  saeOn?: 'contributions' | 'activations' | 'both';
+  K?: number;
+  tau?: number;
+  saeEpochs?: number;
+  /** Also train the SAEs on this set's vectors (e.g. the full test set), storing codes only for `set`. */
+  saeExtra?: InputSet;
+  sweep?: boolean;
+  seed?: number;
+  batchSize?: number;
+  classNames?: string[];
+  preprocessing: Preprocessing;
+  model: { path: string; sha256: string; name?: string };
+  imagesSource?: string;
+  backend: string;
+  /** Store per-position maps (large). */
+  maps?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (p: { stage: string; done: number; total: number; layer?: string }) => void;
+}
+
+export interface AnalyzeResult {
+  files: Map<string, Uint8Array>;
+  manifest: BundleManifest;
+}
+
+export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOptions): Promise<AnalyzeResult> {
+  const {
+    layers,
+    method = 'conductance',
+    steps = 10,
+    target = { kind: 'logit' },
+    targetName = target.kind,
+    baseline = 'zeros',
+    reduction = 'net',
+    sae = 'stsae',
+    saeOn = 'both',
+    sweep = false,
+    seed = 0,
+    batchSize = 32,
+    signal,
+    onProgress,
+  } = options;
+  check(layers.length > 0, () => `analyze: layers must name at least one layer, but got none.`);
+  const attrOpts = { method, layers, steps, target, baseline, batchSize, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
+  const col = await collectAttributions(exec, set, attrOpts);
+  let extra: Collected | null = null;
+  if (options.saeExtra && sae !== 'none') {
+    extra = await collectAttributions(exec, options.saeExtra, { ...attrOpts, onProgress: (p) => onProgress?.({ ...p, stage: 'contributions (SAE training set)' }) });
+  }
+  const classNames = options.classNames ?? Array.from({ length: col.numClasses }, (_, i) => `class ${i}`);
+  const w = new BundleWriter();
+  const n = set.n;
+  const records: LayerRecord[] = [];
+  const sweeps: SweepRecord[] = [];
+  for (const [li, l] of col.layers.entries()) {
+    throwIfAborted(signal, 'analyze');
+    const info = exec.layer(l.name);
+    const dir = `layers/${safeName(l.name)}`;
+    const arrays: LayerRecord['arrays'] = {
+      act_net: w.add(`${dir}/act_net.bin`, l.actNet, 'float32', [n, l.channels]),
+      contrib_net: w.add(`${dir}/contrib_net.bin`, l.net, 'float32', [n, l.channels]),
+      contrib_ei: w.add(`${dir}/contrib_ei.bin`, l.ei, 'float32', [n, 2 * l.channels]),
+    };
+    const metrics = layerMetrics(l, col.F, col.F0);
+    let saes: LayerSaes | undefined;
+    if (sae !== 'none') {
+      onProgress?.({ stage: 'sparse autoencoders', done: li, total: col.layers.length, layer: l.name });
+      saes = await fitLayerSaes(w, dir, l, extra?.layers[li] ?? null, set.labels, col.numClasses, {
+        kind: sae,
+        on: saeOn,
+        reduction,
+        K: options.K,
+        tau: options.tau,
+        epochs: options.saeEpochs,
+        seed,
+        signal,
+      });
+      Object.assign(metrics, saes.metrics);
+      if (sweep && set.labels) {
+        onProgress?.({ stage: 'ablation sweeps', done: li, total: col.layers.length, layer: l.name });
+        sweeps.push(...(await layerSweeps(exec, set, l, saes, col.numClasses, { seed, signal })));
+      }
+    }
+    records.push({
+      name: l.name,
+      className: info.className,
+      outputShape: l.shape,
+      isCut: info.isCut,
+      arrays,
+      completeness: l.completeness ? Array.from(l.completeness) : null,
+      metrics,
+      sae: saes?.records,
+    });
+  }
+  const settings: AnalysisSettings = { method, target: targetName as AnalysisSettings['target'], targetClass: 'classIndex' in target && typeof target.classIndex === 'number' ? target.classIndex : null, steps, baseline, reduction, seed, backend: options.backend };
+  const manifest: BundleManifest = {
+    format: BUNDLE_FORMAT,
+    version: BUNDLE_VERSION,
+    createdAt: new Date().toISOString(),
+    model: options.model,
+    settings,
+    preprocessing: options.preprocessing,
+    images: set.names,
+    imagesSource: options.imagesSource,
+    labels: set.labels,
+    classNames,
+    outputs: {
+      F: w.add('outputs/F.bin', col.F, 'float32', [n]),
+      F0: w.add('outputs/F0.bin', col.F0, 'float32', [n]),
+      targetClass: w.add('outputs/target_class.bin', col.targetClass, 'int32', [n]),
+      probs: w.add('outputs/probs.bin', col.probs, 'float32', [n, col.numClasses]),
+    },
+    layers: records,
+    sweeps: sweeps.length ? sweeps : undefined,
+  };
+  return { files: w.finish(manifest), manifest };
+}
+
+/** A layer name as a folder name (nested names have '/'). */
+export function safeName(name: string): string {
+  return name.replace(/[^\w.-]/g, '_');
+}
