@@ -1,0 +1,26 @@
+/** The page: header, sidebar (load and analyze), banner, and the four linked panels. */
+import { Banner } from './panels/Banner';
+import { ClassMatrixPanel } from './panels/ClassMatrix';
+import { Header } from './panels/Header';
+import { ImagePanel } from './panels/ImagePanel';
+import { LayerTrends } from './panels/LayerTrends';
+import { LoadPanel } from './panels/LoadPanel';
+import { ModeGridPanel } from './panels/ModeGrid';
+
+export function App() {
+  return (
+    <div className="app">
+      <Header />
+      <LoadPanel />
+      <main className="main">
+        <Banner />
+        <div className="grid">
+          <LayerTrends />
+          <ClassMatrixPanel />
+          <ModeGridPanel />
+          <ImagePanel />
+        </div>
+      </main>
+    </div>
+  );
+}

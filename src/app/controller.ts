@@ -1,0 +1,287 @@
+/**
+ * The app's actions: everything that talks to the worker. Panels call these and read the store;
+ * subscriptions fetch the views the current picks need (mode grid, decomposition, class matrix,
+ * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
+ */
+import * as Comlink from 'comlink';
+import type { BackendName, FileEntry, Progress, Source } from '../worker/api';
+import type { DemoEntry } from './store/dataSlice';
+import type { PanelKey } from './store/panelSlice';
+import type { AppStore } from './store/store';
+import { errorText, WorkerClient } from './workerClient';
+
+/** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
+export const DEMO_CANDIDATES: DemoEntry[] = [
+  { name: 'fashion-cnn', label: 'Fashion-MNIST CNN', bundle: 'demo/bundles/fashion-cnn/' },
+  { name: 'fashion-resnet', label: 'Fashion-MNIST ResNet', bundle: 'demo/bundles/fashion-resnet/' },
+  { name: 'fixture', label: 'Tiny CNN (test fixture)', bundle: 'fixture/bundle/' },
+];
+
+const CANCEL_GRACE_MS = 1000;
+
+export class Controller {
+  readonly client = new WorkerClient();
+  private running: Promise<unknown> | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(readonly store: AppStore) {}
+
+  private get s() {
+    return this.store.getState();
+  }
+
+  private error(title: string, e: unknown): void {
+    const { name, message } = errorText(e);
+    this.s.pushMessage({ level: name === 'CancelledError' ? 'info' : 'error', title, message });
+  }
+
+  /** Starts the worker and opens the first bundle: `?bundle=` or `?demo=`, else the first demo found. */
+  async start(params: URLSearchParams): Promise<void> {
+    this.subscribe();
+    const forced = params.get('backend') as BackendName | null;
+    this.client.backendChoice = forced && ['webgpu', 'webgl', 'wasm', 'cpu'].includes(forced) ? forced : 'auto';
+    this.s.setJob({ kind: 'loading', what: 'Starting the model worker' });
+    try {
+      this.s.setBackendReport(await this.client.api.init({ backend: this.client.backendChoice }));
+    } catch (e) {
+      this.error('No backend could start', e);
+    }
+    this.s.setJob({ kind: 'idle' });
+    const demos = await this.discoverDemos();
+    this.s.setDemos(demos);
+    const bundle = params.get('bundle');
+    const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
+    if (bundle) await this.openBundleUrl(bundle);
+    else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
+  }
+
+  async discoverDemos(): Promise<DemoEntry[]> {
+    const found = await Promise.all(
+      DEMO_CANDIDATES.map(async (d) => {
+        try {
+          const r = await fetch(d.bundle + 'manifest.json', { method: 'HEAD' });
+          return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html') ? d : null;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    const real = found.filter((d): d is DemoEntry => d !== null);
+    // The test fixture only stands in while no real demo ships.
+    return real.some((d) => d.name !== 'fixture') ? real.filter((d) => d.name !== 'fixture') : real;
+  }
+
+  async openBundleUrl(url: string): Promise<void> {
+    this.s.setJob({ kind: 'loading', what: `Opening ${url}` });
+    try {
+      // The worker lives under assets/: resolve against the page, not the worker.
+      const abs = new URL(url, document.baseURI).href;
+      const summary = await this.client.api.loadBundle({ url: abs });
+      this.client.modelFiles = null;
+      this.client.imageFiles = null;
+      this.client.modelUrl = null;
+      this.s.setAnalysis(summary);
+    } catch (e) {
+      this.error(`Could not open ${url}`, e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  async openBundleFiles(files: FileEntry[]): Promise<void> {
+    this.s.setJob({ kind: 'loading', what: 'Opening the bundle' });
+    try {
+      this.s.setAnalysis(await this.client.api.loadBundle({ files }));
+    } catch (e) {
+      this.error('Could not open the bundle', e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** Loads model.json + shards (+ card.json). On failure the previous model and analysis stay. */
+  async loadModel(files: FileEntry[]): Promise<boolean> {
+    if (!files.length) return false;
+    this.s.setJob({ kind: 'loading', what: `Loading model (${files.length} file${files.length > 1 ? 's' : ''})` });
+    try {
+      const info = await this.client.api.loadModel(files);
+      this.client.modelFiles = files;
+      this.client.modelUrl = null;
+      this.client.imageFiles = null;
+      this.s.setModel(info);
+      this.s.setImages(null);
+      const picked = info.layers.filter((l) => l.analyzable).map((l) => l.name);
+      this.s.setSettings({ layers: picked });
+      this.s.clearMessages('error');
+      return true;
+    } catch (e) {
+      this.error('The model could not be loaded', e);
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  async loadImages(files: FileEntry[]): Promise<boolean> {
+    if (!this.s.model) {
+      this.s.pushMessage({ level: 'error', title: 'Load a model first', message: 'images: the images are resized to the model input, so load a model before the images.' });
+      return false;
+    }
+    this.s.setJob({ kind: 'loading', what: `Reading ${files.length} image file${files.length === 1 ? '' : 's'}` });
+    try {
+      const info = await this.client.api.loadImages(files);
+      this.client.imageFiles = files;
+      this.s.setImages(info);
+      if (info.skipped.length) {
+        const list = info.skipped.slice(0, 4).map((s) => `${s.file}: ${s.reason}`).join('; ');
+        this.s.pushMessage({ level: 'warning', title: `${info.skipped.length} file${info.skipped.length > 1 ? 's' : ''} skipped`, message: list + (info.skipped.length > 4 ? `; and ${info.skipped.length - 4} more` : '') });
+      }
+      return true;
+    } catch (e) {
+      this.error('No images could be used', e);
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** Runs the analysis in the worker; progress goes to the store. */
+  async analyze(): Promise<void> {
+    if (this.running) return;
+    const { settings } = this.s;
+    this.s.setJob({ kind: 'analyzing', progress: null, cancelling: false });
+    const gen = this.client.generation;
+    const onProgress = Comlink.proxy((p: Progress) => {
+      if (this.client.generation === gen) this.s.setProgress(p);
+    });
+    const run = this.client.api.analyze(settings, onProgress);
+    this.running = run;
+    try {
+      const summary = await run;
+      if (this.client.generation !== gen) return;
+      this.s.setAnalysis(summary);
+      if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
+    } catch (e) {
+      if (this.client.generation === gen) this.error('Analysis stopped', e);
+    } finally {
+      if (this.running === run) {
+        this.running = null;
+        if (this.client.generation === gen) this.s.setJob({ kind: 'idle' });
+      }
+    }
+  }
+
+  /**
+   * Cancels the analysis: asks the worker to stop at its next chunk; if it has not stopped within
+   * a second, ends the worker, starts a new one and restores the finished layers from the cache.
+   */
+  async cancel(): Promise<void> {
+    const run = this.running;
+    if (!run) return;
+    const j = this.s.job;
+    if (j.kind === 'analyzing') this.s.setJob({ ...j, cancelling: true });
+    void this.client.api.cancel();
+    const settled = await Promise.race([run.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), CANCEL_GRACE_MS))]);
+    if (settled) return;
+    this.running = null;
+    this.s.setJob({ kind: 'loading', what: 'Stopping: restarting the model worker' });
+    try {
+      await this.client.restart();
+      const summary = await this.client.api.analyze({ ...this.s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
+      if (summary) {
+        this.s.setAnalysis(summary);
+        this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}).` });
+      } else this.s.pushMessage({ level: 'info', title: 'Analysis cancelled', message: 'analyze: cancelled before any layer finished; the previous analysis is kept.' });
+    } catch (e) {
+      this.error('The worker could not restart', e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  async setBackend(name: BackendName | 'auto'): Promise<void> {
+    if (this.running) return;
+    this.s.setJob({ kind: 'loading', what: `Switching backend to ${name}` });
+    try {
+      this.s.setBackendReport(await this.client.api.setBackend(name));
+      this.client.backendChoice = name;
+      this.refetchHeatmap();
+    } catch (e) {
+      this.error(`Backend ${name} could not start`, e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /* ---- views for the current picks ---- */
+
+  private fetch<K extends PanelKey>(k: K, key: string, get: () => Promise<unknown>): void {
+    const cur = this.s[k];
+    if (cur.status !== 'idle' && 'key' in cur && cur.key === key && cur.status !== 'error') return;
+    this.s.setFetched(k, { status: 'loading', key } as never);
+    get().then(
+      (data) => {
+        const now = this.s[k];
+        if (now.status === 'loading' && now.key === key) this.s.setFetched(k, { status: 'ready', key, data } as never);
+      },
+      (e) => {
+        const now = this.s[k];
+        if (now.status === 'loading' && now.key === key) this.s.setFetched(k, { status: 'error', key, message: errorText(e).message } as never);
+      },
+    );
+  }
+
+  private refetchHeatmap(): void {
+    this.s.setFetched('heatmap', { status: 'idle' });
+    this.syncViews();
+  }
+
+  /** Fetches whatever the current picks need and is not already there. */
+  syncViews(): void {
+    const s = this.s;
+    const a = s.analysis;
+    if (!a || !s.layer) return;
+    const api = this.client.api;
+    const base = `${a.id}|${s.layer}`;
+    const layer = s.layer;
+    this.fetch('grid', `${base}|contributions`, () => api.modeGrid(layer, 'contributions'));
+    if (s.showActivations) this.fetch('actGrid', `${base}|activations`, () => api.modeGrid(layer, 'activations'));
+    const source: Source = s.source;
+    this.fetch('matrix', `${base}|${source}`, () => api.classMatrix(layer, source));
+    if (s.image !== null) {
+      const image = s.image;
+      this.fetch('pixels', `${a.id}|${image}`, () => api.imagePixels(image));
+      this.fetch('decomposition', `${base}|${source}|${image}`, () => api.decomposition(image, layer, source));
+      if (s.mode !== null) {
+        const req = { image, layer, mode: s.mode, source, resolution: s.resolution };
+        this.fetch('heatmap', `${base}|${source}|${image}|${s.mode}|${s.resolution}`, () => api.heatmap(req));
+      }
+    }
+  }
+
+  private subscribe(): void {
+    this.unsubscribe?.();
+    let prev = this.s;
+    this.unsubscribe = this.store.subscribe((s) => {
+      const changed = s.analysis !== prev.analysis || s.layer !== prev.layer || s.source !== prev.source || s.mode !== prev.mode || s.image !== prev.image || s.resolution !== prev.resolution || s.showActivations !== prev.showActivations;
+      prev = s;
+      if (changed) this.syncViews();
+      // A fresh grid with no mode picked: pick the first mode (by the current sort) of the source shown.
+      const g = s.source === 'activations' ? s.actGrid : s.grid;
+      if (s.mode === null && g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length) {
+        const first = sortCards(g.data.cards, s.sort)[0];
+        s.pickMode(first.id, g.data.source);
+      }
+    });
+  }
+
+  dispose(): void {
+    this.unsubscribe?.();
+  }
+}
+
+/** Cards ordered for display (by a field the worker computed; ties by id). */
+export function sortCards<T extends { id: number; frequency: number; selectivity: number; share: number }>(cards: T[], sort: 'frequency' | 'selectivity' | 'share'): T[] {
+  const v = (c: T) => (Number.isFinite(c[sort]) ? c[sort] : -Infinity);
+  return [...cards].sort((a, b) => v(b) - v(a) || a.id - b.id);
+}

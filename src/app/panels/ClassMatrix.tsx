@@ -1,0 +1,110 @@
+/**
+ * Mode x class matrix: correlation of each mode's loadings with class membership (rows ordered by
+ * best class). A click on a cell picks the mode and the class's image where the mode is largest.
+ */
+import * as d3 from 'd3';
+import { useEffect, useMemo, useRef } from 'react';
+import type { ClassMatrix as Matrix } from '../../worker/api';
+import { useApp } from '../context';
+import { diverging } from '../draw/colormap';
+import { useSize } from '../draw/useSize';
+import { Panel, PanelState } from './PanelState';
+
+export function ClassMatrixPanel() {
+  const analysis = useApp((s) => s.analysis);
+  const matrix = useApp((s) => s.matrix);
+  const source = useApp((s) => s.source);
+  return (
+    <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel">
+      {!analysis ? (
+        <PanelState kind="empty">Which modes go with which classes: appears with an analysis.</PanelState>
+      ) : matrix.status === 'error' ? (
+        <PanelState kind="error">{matrix.message}</PanelState>
+      ) : matrix.status !== 'ready' ? (
+        <PanelState kind="loading">Loading…</PanelState>
+      ) : (
+        <MatrixChart m={matrix.data} />
+      )}
+    </Panel>
+  );
+}
+
+function MatrixChart({ m }: { m: Matrix }) {
+  const mode = useApp((s) => s.mode);
+  const pickMode = useApp((s) => s.pickMode);
+  const pickImage = useApp((s) => s.pickImage);
+  const analysis = useApp((s) => s.analysis)!;
+  const box = useRef<HTMLDivElement>(null);
+  const svg = useRef<SVGSVGElement>(null);
+  const { width, height } = useSize(box);
+  const nc = m.classNames.length;
+  // Rows ordered by best class, then by strength (display order only).
+  const order = useMemo(() => {
+    const best = m.modes.map((_, r) => {
+      let bc = -1;
+      let bv = -Infinity;
+      for (let c = 0; c < nc; c++) {
+        const v = m.values[r * nc + c];
+        if (Number.isFinite(v) && v > bv) {
+          bv = v;
+          bc = c;
+        }
+      }
+      return { r, bc, bv };
+    });
+    return best.sort((a, b) => a.bc - b.bc || b.bv - a.bv).map((b) => b.r);
+  }, [m, nc]);
+  useEffect(() => {
+    const el = svg.current;
+    if (!el || width < 60) return;
+    const margin = { top: 54, right: 6, bottom: 4, left: 40 };
+    const cell = Math.max(3, Math.min(18, (width - margin.left - margin.right) / nc));
+    const rowH = Math.max(order.length > 120 ? 3 : 10, Math.min(14, (height - margin.top - margin.bottom) / Math.max(1, order.length)));
+    const H = margin.top + margin.bottom + rowH * order.length;
+    const root = d3.select(el).attr('width', width).attr('height', Math.max(H, 60));
+    root.selectAll('*').remove();
+    const col = diverging(1);
+    const g = root.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+    g.selectAll('text.cls')
+      .data(m.classNames)
+      .join('text')
+      .attr('class', 'cls')
+      .attr('transform', (_, c) => `translate(${c * cell + cell / 2},-4) rotate(-50)`)
+      .text((t) => (t.length > 10 ? t.slice(0, 9) + '…' : t))
+      .append('title')
+      .text((t) => t);
+    const rows = g
+      .selectAll('g.mrow')
+      .data(order)
+      .join('g')
+      .attr('class', (r) => `mrow${m.modes[r] === mode ? ' picked' : ''}`)
+      .attr('transform', (_, i) => `translate(0,${i * rowH})`);
+    if (rowH >= 8) rows.append('text').attr('class', 'mlabel').attr('x', -4).attr('y', rowH / 2).attr('dy', '0.35em').attr('text-anchor', 'end').text((r) => `#${m.modes[r]}`);
+    rows
+      .selectAll('rect')
+      .data((r) => d3.range(nc).map((c) => ({ r, c, v: m.values[r * nc + c] })))
+      .join('rect')
+      .attr('x', (d) => d.c * cell)
+      .attr('width', Math.max(1, cell - 1))
+      .attr('height', Math.max(1, rowH - (rowH > 4 ? 1 : 0)))
+      .attr('fill', (d) => (Number.isFinite(d.v) ? col(d.v) : '#eee'))
+      .attr('data-mode', (d) => m.modes[d.r])
+      .attr('data-class', (d) => d.c)
+      .on('click', (_, d) => {
+        pickMode(m.modes[d.r], m.source);
+        const top = m.topImage[d.r * nc + d.c];
+        const fallback = Array.from(analysis.images.labels ?? analysis.images.predicted).findIndex((k) => k === d.c);
+        const img = top >= 0 ? top : fallback;
+        if (img >= 0) pickImage(img);
+      })
+      .append('title')
+      .text((d) => `mode ${m.modes[d.r]} × ${m.classNames[d.c]}: r = ${Number.isFinite(d.v) ? d.v.toFixed(2) : 'n/a'}\nclick: pick the mode and this class's top image`);
+    const pickedRow = order.findIndex((r) => m.modes[r] === mode);
+    if (pickedRow >= 0) g.append('rect').attr('class', 'row-outline').attr('x', -1).attr('y', pickedRow * rowH - 1).attr('width', nc * cell + 1).attr('height', rowH + 1);
+  }, [m, order, mode, width, height, nc, pickMode, pickImage, analysis]);
+  return (
+    <div className="matrix" ref={box}>
+      <svg ref={svg} data-testid="class-matrix" />
+    </div>
+  );
+}

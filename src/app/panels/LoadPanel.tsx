@@ -1,0 +1,158 @@
+/** The sidebar: demo picker, model / images / bundle inputs, analysis settings, run and progress. */
+import type { Baseline, Method, Target } from '../../worker/api';
+import { useApp, useController } from '../context';
+import { duration } from '../draw/format';
+import { DropZone } from './DropZone';
+
+export function LoadPanel() {
+  const controller = useController();
+  const demos = useApp((s) => s.demos);
+  const analysis = useApp((s) => s.analysis);
+  const model = useApp((s) => s.model);
+  const images = useApp((s) => s.images);
+  const job = useApp((s) => s.job);
+  const busy = job.kind !== 'idle';
+  return (
+    <aside className="sidebar">
+      <section className="side-section">
+        <h2>Demo</h2>
+        {demos.length ? (
+          <div className="demo-list">
+            {demos.map((d) => (
+              <button key={d.name} type="button" disabled={busy} className={analysis?.id.endsWith(d.bundle) ? 'active' : ''} onClick={() => void controller.openBundleUrl(d.bundle)} data-testid={`demo-${d.name}`}>
+                {d.label}
+              </button>
+            ))}
+          </div>
+        ) : (
+          <p className="muted small">No demo bundle in this build.</p>
+        )}
+      </section>
+      <section className="side-section">
+        <h2>Your model</h2>
+        <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" accept=".json,.bin" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
+        {model && (
+          <p className="small" data-testid="model-info">
+            <b>{model.name}</b> · input {model.inputShape.join('×')} · {model.numClasses} classes · {model.params.toLocaleString()} params · {model.layers.length} layers
+          </p>
+        )}
+        <DropZone label="Images" hint="files or a folder (sub-folders = classes; labels.csv; classes.txt)" accept="image/*,.csv,.txt" folder disabled={busy || !model} testId="images" onFiles={(f) => void controller.loadImages(f)} />
+        {images && (
+          <p className="small" data-testid="images-info">
+            {images.count} images at {images.preprocessing.height}×{images.preprocessing.width}×{images.preprocessing.channels}
+            {images.labels ? ' · labelled' : ' · no labels'}
+            {images.skipped.length ? ` · ${images.skipped.length} skipped` : ''}
+          </p>
+        )}
+      </section>
+      {model && <Settings />}
+      <section className="side-section">
+        <h2>Bundle</h2>
+        <DropZone label="An exported analysis" hint="a folder with manifest.json and its .bin files" folder disabled={busy} testId="bundle" onFiles={(f) => void controller.openBundleFiles(f)} />
+      </section>
+      {job.kind === 'loading' && (
+        <p className="small loading-line" data-testid="loading">
+          <span className="spinner" /> {job.what}…
+        </p>
+      )}
+    </aside>
+  );
+}
+
+function Settings() {
+  const controller = useController();
+  const model = useApp((s) => s.model)!;
+  const images = useApp((s) => s.images);
+  const settings = useApp((s) => s.settings);
+  const setSettings = useApp((s) => s.setSettings);
+  const job = useApp((s) => s.job);
+  const analyzing = job.kind === 'analyzing';
+  const toggle = (name: string, on: boolean) => setSettings({ layers: on ? [...settings.layers, name] : settings.layers.filter((l) => l !== name) });
+  const canRun = !!images && settings.layers.length > 0 && job.kind === 'idle';
+  return (
+    <section className="side-section">
+      <h2>Analysis</h2>
+      <div className="layer-pick" role="group" aria-label="Layers to analyze" data-testid="layer-pick">
+        {model.layers.map((l) => (
+          <label key={l.name} className={l.analyzable ? '' : 'muted'} title={`${l.className}, output ${l.outputShape.join('×')}${l.isCut ? ', a cut: contributions sum to F(x) - F(x0)' : ', not a cut (a skip path bypasses it)'}`}>
+            <input type="checkbox" checked={settings.layers.includes(l.name)} disabled={analyzing} onChange={(e) => toggle(l.name, e.target.checked)} />
+            <span className="lp-name">{l.name}</span>
+            <span className="lp-meta">
+              {l.className} {l.outputShape.join('×')}
+              {l.isCut ? ' ✓' : ''}
+            </span>
+          </label>
+        ))}
+      </div>
+      <div className="form-grid">
+        <label>
+          Method
+          <select value={settings.method} disabled={analyzing} onChange={(e) => setSettings({ method: e.target.value as Method })} data-testid="method">
+            <option value="conductance">conductance</option>
+            <option value="hidden-ig">hidden-path IG</option>
+            <option value="act-grad">activation × gradient</option>
+            <option value="act-grad-norm">act × grad (normalised)</option>
+          </select>
+        </label>
+        <label>
+          Target
+          <select value={settings.target} disabled={analyzing} onChange={(e) => setSettings({ target: e.target.value as Target })} data-testid="target">
+            <option value="logit">class logit</option>
+            <option value="prob">probability</option>
+            <option value="logprob">log-probability</option>
+          </select>
+        </label>
+        <label>
+          Baseline
+          <select value={settings.baseline} disabled={analyzing} onChange={(e) => setSettings({ baseline: e.target.value as Baseline })} data-testid="baseline">
+            <option value="zeros">zeros</option>
+            <option value="blur">blurred image</option>
+          </select>
+        </label>
+        <label>
+          Steps
+          <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
+        </label>
+      </div>
+      <label className="check">
+        <input type="checkbox" checked={settings.useCache} disabled={analyzing} onChange={(e) => setSettings({ useCache: e.target.checked })} /> reuse cached results
+      </label>
+      <div className="run-row">
+        <button type="button" className="primary" disabled={!canRun} onClick={() => void controller.analyze()} data-testid="analyze" title={images ? '' : 'Load images first'}>
+          Analyze {images ? `${images.count} images` : ''}
+        </button>
+        {analyzing && (
+          <button type="button" onClick={() => void controller.cancel()} disabled={job.cancelling} data-testid="cancel">
+            {job.cancelling ? 'Stopping…' : 'Cancel'}
+          </button>
+        )}
+      </div>
+      {analyzing && <ProgressBar />}
+    </section>
+  );
+}
+
+function ProgressBar() {
+  const job = useApp((s) => s.job);
+  const n = useApp((s) => s.settings.layers.length);
+  if (job.kind !== 'analyzing') return null;
+  const p = job.progress;
+  const frac = p ? Math.min(1, (p.layersDone.length + (p.stage === 'layer done' ? 0 : p.done / Math.max(1, p.total))) / Math.max(1, n)) : 0;
+  return (
+    <div className="progress" data-testid="progress">
+      <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>
+        <div style={{ width: `${frac * 100}%` }} />
+      </div>
+      <div className="progress-text small">
+        {p ? (
+          <>
+            layer {Math.min(n, p.layersDone.length + 1)}/{n}
+            {p.layer ? ` (${p.layer})` : ''} · {p.done}/{p.total} {p.unit} · {duration(p.elapsedMs)} elapsed · ETA {duration(p.etaMs)}
+          </>
+        ) : (
+          'starting…'
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,210 @@
+/**
+ * The mode grid of the picked layer: one card per mode with its top images, its atom as a bar
+ * strip over channels (negative | positive halves for ei), its class profile and statistics;
+ * sortable; activation modes beside on demand; arrow keys move the pick.
+ */
+import * as d3 from 'd3';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import type { ModeCard, ModeGrid as Grid, ModeSort, Source, SpriteData } from '../../worker/api';
+import { useApp } from '../context';
+import { sortCards } from '../controller';
+import { classColor, NEG, POS } from '../draw/colormap';
+import { fmt2, fmt3s, pct } from '../draw/format';
+import type { Fetched } from '../store/panelSlice';
+import { Panel, PanelState } from './PanelState';
+import { Thumb, useSpriteUrl } from './Thumb';
+
+export function ModeGridPanel() {
+  const analysis = useApp((s) => s.analysis);
+  const grid = useApp((s) => s.grid);
+  const actGrid = useApp((s) => s.actGrid);
+  const sort = useApp((s) => s.sort);
+  const setSort = useApp((s) => s.setSort);
+  const showAct = useApp((s) => s.showActivations);
+  const setShowAct = useApp((s) => s.setShowActivations);
+  const layer = useApp((s) => s.layer);
+  const view = analysis?.layers.find((l) => l.name === layer);
+  return (
+    <Panel
+      title={
+        <>
+          Modes {layer && <span className="muted">of {layer}</span>}
+          {view?.modeKind.contributions === 'channels' && (
+            <span className="tag" title="No dictionary was trained for this layer: each channel is shown as a mode">
+              channels
+            </span>
+          )}
+        </>
+      }
+      testId="panel-modes"
+      className="modes-panel"
+      extra={
+        analysis && (
+          <>
+            <label>
+              sort{' '}
+              <select value={sort} onChange={(e) => setSort(e.target.value as ModeSort)} data-testid="mode-sort">
+                <option value="frequency">by frequency</option>
+                <option value="selectivity">by class selectivity</option>
+                <option value="share">by share of ΔF</option>
+              </select>
+            </label>
+            <label className="check" title="Show the activation modes of this layer beside the contribution modes">
+              <input type="checkbox" checked={showAct} onChange={(e) => setShowAct(e.target.checked)} data-testid="toggle-act" /> activation modes
+            </label>
+          </>
+        )
+      }
+    >
+      {!analysis ? (
+        <PanelState kind="empty">No analysis yet: the modes of the picked layer appear here.</PanelState>
+      ) : (
+        <div className={`mode-columns${showAct ? ' two' : ''}`}>
+          <ModeColumn source="contributions" fetched={grid} title={showAct ? 'Contribution modes' : null} />
+          {showAct && <ModeColumn source="activations" fetched={actGrid} title="Activation modes" />}
+        </div>
+      )}
+    </Panel>
+  );
+}
+
+function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetched<Grid>; title: string | null }) {
+  const analysis = useApp((s) => s.analysis)!;
+  const mode = useApp((s) => s.mode);
+  const pickedSource = useApp((s) => s.source);
+  const pickMode = useApp((s) => s.pickMode);
+  const sort = useApp((s) => s.sort);
+  const url = useSpriteUrl(analysis.sprite);
+  const list = useRef<HTMLDivElement>(null);
+  const cards = useMemo(() => (fetched.status === 'ready' ? sortCards(fetched.data.cards, sort) : []), [fetched, sort]);
+  const active = pickedSource === source ? mode : null;
+  useEffect(() => {
+    if (active === null) return;
+    list.current?.querySelector<HTMLElement>(`[data-mode="${active}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [active, cards]);
+  if (fetched.status === 'idle' || fetched.status === 'loading') return <PanelState kind="loading">Loading modes…</PanelState>;
+  if (fetched.status === 'error') return <PanelState kind="error">{fetched.message}</PanelState>;
+  if (!cards.length) return <PanelState kind="empty">No alive modes in this layer.</PanelState>;
+  const onKey = (e: React.KeyboardEvent) => {
+    const keys: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 0, ArrowUp: 0, Home: -Infinity, End: Infinity };
+    if (!(e.key in keys)) return;
+    e.preventDefault();
+    const el = list.current;
+    const cols = el ? Math.max(1, Math.round(el.clientWidth / ((el.firstElementChild as HTMLElement | null)?.offsetWidth ?? 240))) : 1;
+    const i = Math.max(0, cards.findIndex((c) => c.id === active));
+    const step = e.key === 'ArrowDown' ? cols : e.key === 'ArrowUp' ? -cols : keys[e.key];
+    const j = Math.max(0, Math.min(cards.length - 1, Number.isFinite(step) ? i + step : step > 0 ? cards.length - 1 : 0));
+    pickMode(cards[j].id, source);
+  };
+  return (
+    <div className="mode-column">
+      {title && <h3>{title}</h3>}
+      <div className="mode-list" ref={list} role="listbox" tabIndex={0} aria-label={`${source} modes`} aria-activedescendant={active !== null ? `mode-${source}-${active}` : undefined} onKeyDown={onKey} data-testid={`modes-${source}`}>
+        {cards.map((c) => (
+          <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+interface CardProps {
+  card: ModeCard;
+  source: Source;
+  selected: boolean;
+  sprite: SpriteData | null;
+  url: string | null;
+  classNames: string[];
+  onPick: (mode: number, source: Source) => void;
+}
+
+const Card = memo(function Card({ card, source, selected, sprite, url, classNames, onPick }: CardProps) {
+  const best = card.bestClass >= 0 ? (classNames[card.bestClass] ?? String(card.bestClass)) : '—';
+  return (
+    <div
+      id={`mode-${source}-${card.id}`}
+      className={`mode-card${selected ? ' selected' : ''}`}
+      role="option"
+      aria-selected={selected}
+      data-mode={card.id}
+      onClick={() => onPick(card.id, source)}
+    >
+      <div className="mode-head">
+        <b>#{card.id}</b>
+        <span title="Frequency: fraction of images where the mode is active">{pct(card.frequency)}</span>
+        <span title={`Class selectivity: best correlation of the loadings with a class (${best})`}>
+          r {fmt2(card.selectivity)} <i style={{ color: classColor(card.bestClass) }}>{best}</i>
+        </span>
+        <span className="push" title="Share: mean |share of the output change| where active">Δ {fmt3s(card.share)}</span>
+        <span title="Hoyer sparsity of the atom over channels">H {fmt2(card.hoyer)}</span>
+      </div>
+      <div className="mode-thumbs">
+        {sprite && card.topImages.slice(0, 6).map((t) => <Thumb key={t.index} sprite={sprite} url={url} index={t.index} size={34} caption={fmt3s(t.value)} title={`image ${t.index}: code ${t.value.toPrecision(3)}`} />)}
+        {!card.topImages.length && <span className="muted small">never active</span>}
+      </div>
+      <AtomStrip atom={card.atom} ei={card.eiHalves} />
+      <ClassProfile profile={card.classProfile} best={card.bestClass} classNames={classNames} />
+    </div>
+  );
+});
+
+function AtomStrip({ atom, ei }: { atom: Float32Array; ei: boolean }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const W = 224;
+  const H = 30;
+  useEffect(() => {
+    const root = d3.select(svg.current);
+    root.selectAll('*').remove();
+    const d = atom.length;
+    const m = d3.max(atom, (v) => Math.abs(v)) || 1;
+    const x = d3.scaleBand<number>().domain(d3.range(d)).range([0, W]).paddingInner(d > 64 ? 0 : 0.15);
+    const y = d3.scaleLinear().domain([-m, m]).range([H - 1, 1]);
+    const half = d / 2;
+    if (ei) {
+      root.append('rect').attr('x', 0).attr('width', W / 2).attr('height', H).attr('class', 'half neg');
+      root.append('rect').attr('x', W / 2).attr('width', W / 2).attr('height', H).attr('class', 'half pos');
+    }
+    root
+      .selectAll('rect.bar')
+      .data(Array.from(atom))
+      .join('rect')
+      .attr('class', 'bar')
+      .attr('x', (_, i) => x(i)!)
+      .attr('width', Math.max(0.5, x.bandwidth()))
+      .attr('y', (v) => y(Math.max(0, v)))
+      .attr('height', (v) => Math.abs(y(v) - y(0)))
+      .attr('fill', (v, i) => (ei ? (i < half ? NEG : POS) : v < 0 ? NEG : POS));
+    root.append('line').attr('x1', 0).attr('x2', W).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'zero');
+    if (ei) root.append('line').attr('x1', W / 2).attr('x2', W / 2).attr('y1', 0).attr('y2', H).attr('class', 'divider');
+    root.append('title').text(ei ? 'Atom: negative half (left) | positive half (right), per channel' : 'Atom over channels');
+  }, [atom, ei]);
+  return <svg ref={svg} width={W} height={H} className="atom-strip" role="img" aria-label={`atom over ${ei ? atom.length / 2 + ' channels, negative and positive halves' : atom.length + ' channels'}`} />;
+}
+
+function ClassProfile({ profile, best, classNames }: { profile: Float32Array; best: number; classNames: string[] }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const W = 224;
+  const H = 26;
+  useEffect(() => {
+    const root = d3.select(svg.current);
+    root.selectAll('*').remove();
+    const vals = Array.from(profile, (v) => (Number.isFinite(v) ? v : 0));
+    const m = Math.max(0.05, d3.max(vals, Math.abs) ?? 0);
+    const x = d3.scaleBand<number>().domain(d3.range(vals.length)).range([0, W]).padding(0.15);
+    const y = d3.scaleLinear().domain([-m, m]).range([H - 1, 1]);
+    root
+      .selectAll('rect')
+      .data(vals)
+      .join('rect')
+      .attr('x', (_, i) => x(i)!)
+      .attr('width', x.bandwidth())
+      .attr('y', (v) => y(Math.max(0, v)))
+      .attr('height', (v) => Math.max(0.5, Math.abs(y(v) - y(0))))
+      .attr('fill', (_, i) => classColor(i))
+      .attr('opacity', (_, i) => (i === best ? 1 : 0.55))
+      .append('title')
+      .text((v, i) => `${classNames[i] ?? i}: r = ${v.toFixed(2)}`);
+    root.append('line').attr('x1', 0).attr('x2', W).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'zero');
+  }, [profile, best, classNames]);
+  return <svg ref={svg} width={W} height={H} className="class-profile" role="img" aria-label="class profile" />;
+}

@@ -1,0 +1,42 @@
+/** What is loaded: backend, model, image set, the current analysis, and the demo list. */
+import type { StateCreator } from 'zustand/vanilla';
+import type { BackendReport, BundleSummary, ImageSetInfo, ModelInfo } from '../../worker/api';
+import type { AppState } from './store';
+
+export interface DemoEntry {
+  name: string;
+  label: string;
+  /** Bundle folder URL, relative to the page. */
+  bundle: string;
+}
+
+export interface DataSlice {
+  backend: BackendReport | null;
+  model: ModelInfo | null;
+  /** The model's files, kept so a restarted worker can reload them. */
+  images: ImageSetInfo | null;
+  analysis: BundleSummary | null;
+  demos: DemoEntry[];
+  setBackendReport: (b: BackendReport) => void;
+  setModel: (m: ModelInfo | null) => void;
+  setImages: (i: ImageSetInfo | null) => void;
+  /** A new analysis replaces the old one; the view is re-validated against it. */
+  setAnalysis: (a: BundleSummary) => void;
+  setDemos: (d: DemoEntry[]) => void;
+}
+
+export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, get) => ({
+  backend: null,
+  model: null,
+  images: null,
+  analysis: null,
+  demos: [],
+  setBackendReport: (backend) => set({ backend }),
+  setModel: (model) => set({ model }),
+  setImages: (images) => set({ images }),
+  setAnalysis: (analysis) => {
+    set({ analysis });
+    get().revalidateView();
+  },
+  setDemos: (demos) => set({ demos }),
+});

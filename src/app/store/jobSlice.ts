@@ -1,0 +1,49 @@
+/** Work in flight and its outcome: loading, analysis progress, the error banner and notices. */
+import type { StateCreator } from 'zustand/vanilla';
+import type { AnalyzeSettings, Progress } from '../../worker/api';
+import type { AppState } from './store';
+
+export type Job = { kind: 'idle' } | { kind: 'loading'; what: string } | { kind: 'analyzing'; progress: Progress | null; cancelling: boolean };
+
+export interface BannerMessage {
+  id: number;
+  /** 'error' keeps the previous analysis; 'warning' is a partial success; 'info' a notice. */
+  level: 'error' | 'warning' | 'info';
+  title: string;
+  message: string;
+}
+
+export interface JobSlice {
+  job: Job;
+  messages: BannerMessage[];
+  settings: AnalyzeSettings;
+  setJob: (j: Job) => void;
+  setProgress: (p: Progress) => void;
+  pushMessage: (m: Omit<BannerMessage, 'id'>) => number;
+  dismissMessage: (id: number) => void;
+  clearMessages: (level?: BannerMessage['level']) => void;
+  setSettings: (s: Partial<AnalyzeSettings>) => void;
+}
+
+let nextId = 1;
+
+export const DEFAULT_SETTINGS: AnalyzeSettings = { layers: [], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 10, modes: true, useCache: true };
+
+export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set, get) => ({
+  job: { kind: 'idle' },
+  messages: [],
+  settings: DEFAULT_SETTINGS,
+  setJob: (job) => set({ job }),
+  setProgress: (progress) => {
+    const j = get().job;
+    if (j.kind === 'analyzing') set({ job: { ...j, progress } });
+  },
+  pushMessage: (m) => {
+    const id = nextId++;
+    set({ messages: [...get().messages.filter((x) => x.message !== m.message), { ...m, id }].slice(-4) });
+    return id;
+  },
+  dismissMessage: (id) => set({ messages: get().messages.filter((m) => m.id !== id) }),
+  clearMessages: (level) => set({ messages: level ? get().messages.filter((m) => m.level !== level) : [] }),
+  setSettings: (s) => set({ settings: { ...get().settings, ...s } }),
+});

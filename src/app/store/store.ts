@@ -1,0 +1,22 @@
+/**
+ * The app's one store (zustand vanilla `createStore`, so it runs in Node tests too), built from
+ * typed slices. It holds plain data and TypedArrays only: no tensors, no worker objects.
+ */
+import { createStore } from 'zustand/vanilla';
+import { createDataSlice, type DataSlice } from './dataSlice';
+import { createJobSlice, type JobSlice } from './jobSlice';
+import { createPanelSlice, type PanelSlice } from './panelSlice';
+import { createViewSlice, type ViewSlice } from './viewSlice';
+
+export type AppState = DataSlice & ViewSlice & JobSlice & PanelSlice;
+
+export function createAppStore() {
+  return createStore<AppState>()((...a) => ({
+    ...createDataSlice(...a),
+    ...createViewSlice(...a),
+    ...createJobSlice(...a),
+    ...createPanelSlice(...a),
+  }));
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

@@ -1,0 +1,68 @@
+/**
+ * The view: picked layer, mode source, mode, image; sorting, filters and display flags. Picks
+ * are plain serializable values; `revalidateView` keeps them valid for the current analysis.
+ */
+import type { StateCreator } from 'zustand/vanilla';
+import type { HeatmapResolution, ModeSort, Source } from '../../worker/api';
+import type { AppState } from './store';
+
+export type ImageFilter = { kind: 'all' } | { kind: 'class'; cls: number } | { kind: 'predicted'; cls: number } | { kind: 'misclassified' };
+
+export interface ViewSlice {
+  layer: string | null;
+  source: Source;
+  mode: number | null;
+  image: number | null;
+  sort: ModeSort;
+  /** Show the activation modes of the layer beside the contribution modes. */
+  showActivations: boolean;
+  filter: ImageFilter;
+  opacity: number;
+  resolution: HeatmapResolution;
+  showMask: boolean;
+  pickLayer: (layer: string) => void;
+  pickMode: (mode: number | null, source?: Source) => void;
+  pickImage: (image: number | null) => void;
+  setSort: (s: ModeSort) => void;
+  setShowActivations: (v: boolean) => void;
+  setFilter: (f: ImageFilter) => void;
+  setOpacity: (v: number) => void;
+  setResolution: (r: HeatmapResolution) => void;
+  setShowMask: (v: boolean) => void;
+  revalidateView: () => void;
+}
+
+export const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set, get) => ({
+  layer: null,
+  source: 'contributions',
+  mode: null,
+  image: null,
+  sort: 'frequency',
+  showActivations: false,
+  filter: { kind: 'all' },
+  opacity: 0.65,
+  resolution: 'layer',
+  showMask: false,
+  pickLayer: (layer) => {
+    if (layer === get().layer) return;
+    set({ layer, mode: null });
+  },
+  pickMode: (mode, source) => set({ mode, source: source ?? get().source }),
+  pickImage: (image) => set({ image }),
+  setSort: (sort) => set({ sort }),
+  setShowActivations: (showActivations) => set(showActivations ? { showActivations } : { showActivations, source: 'contributions' }),
+  setFilter: (filter) => set({ filter }),
+  setOpacity: (opacity) => set({ opacity: Math.min(1, Math.max(0, opacity)) }),
+  setResolution: (resolution) => set({ resolution }),
+  setShowMask: (showMask) => set({ showMask }),
+  revalidateView: () => {
+    const { analysis, layer, image } = get();
+    if (!analysis) return;
+    const layers = analysis.layers;
+    const keepLayer = layers.some((l) => l.name === layer);
+    // Default: the deepest analyzed layer (where modes are most class-like).
+    const nextLayer = keepLayer ? layer : (layers[layers.length - 1]?.name ?? null);
+    const nextImage = image !== null && image < analysis.images.count ? image : analysis.images.count > 0 ? 0 : null;
+    set({ layer: nextLayer, image: nextImage, mode: keepLayer ? get().mode : null, filter: { kind: 'all' } });
+  },
+});

@@ -1,0 +1,50 @@
+/**
+ * The UI thread's handle on the model worker: a Comlink proxy that can be thrown away and
+ * rebuilt (a cancel that does not land within a second terminates the worker), remembering
+ * what was loaded so a new worker gets the same backend, model and images back.
+ */
+import * as Comlink from 'comlink';
+import type { BackendName, FileEntry, WorkerApi } from '../worker/api';
+
+export type Remote = Comlink.Remote<WorkerApi>;
+
+export class WorkerClient {
+  private worker: Worker | null = null;
+  private remote: Remote | null = null;
+  /** What to replay into a fresh worker. */
+  backendChoice: BackendName | 'auto' = 'auto';
+  modelFiles: FileEntry[] | null = null;
+  modelUrl: string | null = null;
+  imageFiles: FileEntry[] | null = null;
+  generation = 0;
+
+  get api(): Remote {
+    if (!this.remote) this.spawn();
+    return this.remote!;
+  }
+
+  private spawn(): void {
+    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'codec-model-worker' });
+    this.remote = Comlink.wrap<WorkerApi>(this.worker);
+    this.generation++;
+  }
+
+  /** Ends the worker at once (whatever it is doing) and starts a new one with the same state. */
+  async restart(): Promise<void> {
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+    const api = this.api;
+    await api.init({ backend: this.backendChoice });
+    if (this.modelFiles) await api.loadModel(this.modelFiles);
+    else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
+    if (this.imageFiles) await api.loadImages(this.imageFiles);
+  }
+}
+
+/** Errors from the worker arrive as Error objects carrying name and message only. */
+export function errorText(e: unknown): { name: string; message: string } {
+  if (e && typeof e === 'object' && 'message' in e) return { name: String((e as Error).name || 'Error'), message: String((e as Error).message) };
+  return { name: 'Error', message: String(e) };
+}

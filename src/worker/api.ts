@@ -1,0 +1,315 @@
+/**
+ * The typed contract between the explorer's UI thread and its model worker (Comlink). Every
+ * value that crosses is a plain object, a TypedArray or a File; errors cross as `{name, message}`
+ * only (WorkerError). Nothing here imports tfjs, so the app can import these types freely.
+ */
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendCandidate {
+  name: BackendName;
+  /** running: in use; available: works but a better one runs; skipped: not tried on purpose; failed: tried and did not start. */
+  status: 'running' | 'available' | 'skipped' | 'failed';
+  /** Why, in a few words: "software adapter (swiftshader)", "no navigator.gpu", "SIMD, 2 threads". */
+  reason: string;
+}
+
+export interface BackendReport {
+  active: BackendName;
+  candidates: BackendCandidate[];
+  /** True when the user forced the backend (no automatic choice). */
+  forced: boolean;
+  crossOriginIsolated: boolean;
+  /** WASM threads when WASM runs (1 without cross-origin isolation). */
+  wasmThreads: number | null;
+}
+
+export type Method = 'conductance' | 'hidden-ig' | 'act-grad' | 'act-grad-norm';
+export type Target = 'logit' | 'prob' | 'logprob';
+export type Baseline = 'zeros' | 'blur' | 'mean';
+export type Source = 'contributions' | 'activations';
+
+export interface Preprocessing {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+  /** x = (pixel/255 * scale + offset - mean[c]) / std[c] */
+  scale: number;
+  offset: number;
+  mean: number[];
+  std: number[];
+}
+
+export interface LayerSummary {
+  name: string;
+  className: string;
+  outputShape: number[];
+  /** Completeness (sum of contributions = F(x) - F(x0)) is expected only at cuts. */
+  isCut: boolean;
+  index: number;
+  nested: boolean;
+  /** Worth analyzing: has spatial or channel structure (conv, dense, pooling, add ...). */
+  analyzable: boolean;
+}
+
+export interface ModelInfo {
+  name: string;
+  /** sha256 over model.json and its shards, in manifest order (hex). */
+  hash: string;
+  inputShape: number[];
+  numClasses: number;
+  classNames: string[] | null;
+  preprocessing: Preprocessing;
+  layers: LayerSummary[];
+  params: number;
+  files: string[];
+}
+
+/** Thumbnails of an image set in one image: a PNG (from a bundle) or raw RGBA (made by the worker). */
+export interface SpriteData {
+  png?: Uint8Array;
+  rgba?: Uint8Array;
+  width: number;
+  height: number;
+  cols: number;
+  cellWidth: number;
+  cellHeight: number;
+}
+
+export interface ImageSetInfo {
+  count: number;
+  names: string[];
+  labels: number[] | null;
+  classNames: string[] | null;
+  /** sha256 over the decoded inputs and the preprocessing (hex): part of the cache key. */
+  hash: string;
+  preprocessing: Preprocessing;
+  /** Files skipped, each with its reason (the set still loads). */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface AnalyzeSettings {
+  layers: string[];
+  method: Method;
+  target: Target;
+  baseline: Baseline;
+  steps: number;
+  /** Train sparse dictionaries (modes) on the contributions and activations. */
+  modes: boolean;
+  /** Use the IndexedDB cache (read and write). */
+  useCache: boolean;
+  /** Only gather cached layers, compute nothing (restoring finished layers after a worker restart). */
+  cacheOnly?: boolean;
+}
+
+export interface Progress {
+  stage: string;
+  /** Work units done / total in this stage (images, epochs ...). */
+  done: number;
+  total: number;
+  unit: string;
+  /** Layer being worked on, when one. */
+  layer?: string;
+  /** Layers finished so far (kept on cancel). */
+  layersDone: string[];
+  elapsedMs: number;
+  /** Estimated time left; null until there is enough to estimate. */
+  etaMs: number | null;
+  /** SAE training curve so far (train loss per epoch), when training. */
+  loss?: number[];
+}
+
+export interface LayerMetricsView {
+  hoyerContrib: number | null;
+  hoyerAct: number | null;
+  dimContrib: number | null;
+  dimAct: number | null;
+  pnCorr: number | null;
+  completenessMedian: number | null;
+}
+
+export interface LayerView {
+  name: string;
+  className: string;
+  outputShape: number[];
+  isCut: boolean;
+  /** Position in execution order among the bundle's layers. */
+  index: number;
+  channels: number;
+  metrics: LayerMetricsView;
+  /** Number of alive modes per source. */
+  modes: Partial<Record<Source, number>>;
+  /** 'dictionary': trained modes; 'channels': no dictionary, each channel shown as a mode. */
+  modeKind: Partial<Record<Source, 'dictionary' | 'channels'>>;
+  reduction: string | null;
+}
+
+export interface BundleSummary {
+  /** A key for this analysis (bundle URL, or cache key). */
+  id: string;
+  origin: 'demo' | 'url' | 'files' | 'analysis' | 'cache';
+  modelName: string;
+  modelHash: string;
+  /** True when the model is loaded in the worker (heatmaps need it). */
+  hasModel: boolean;
+  settings: { method: string; target: string; steps: number; baseline: string; reduction: string; backend: string };
+  classNames: string[];
+  images: {
+    count: number;
+    names: string[];
+    labels: Int32Array | null;
+    predicted: Int32Array;
+    /** Target F(x), F(x0) and the class the target used, per image. */
+    F: Float32Array;
+    F0: Float32Array;
+    targetClass: Int32Array;
+  };
+  layers: LayerView[];
+  sprite: SpriteData | null;
+  /** Set when an analysis was cancelled: these layers finished, the others were dropped. */
+  partial: boolean;
+  createdAt: string;
+}
+
+export interface ModeCard {
+  /** Dictionary index (never renumbered). */
+  id: number;
+  /** Fraction of images where the mode is active. */
+  frequency: number;
+  /** Best class correlation of the mode's loadings, and the class. */
+  selectivity: number;
+  bestClass: number;
+  /** Mean |share of the output change| over the images where it is active. */
+  share: number;
+  /** Hoyer sparsity of the atom. */
+  hoyer: number;
+  /** The atom over channels (C, or 2C negative half first for ei). */
+  atom: Float32Array;
+  eiHalves: boolean;
+  /** Top images by code, best first. */
+  topImages: { index: number; value: number }[];
+  /** Correlation of loadings with each class (nClasses), NaN where undefined. */
+  classProfile: Float32Array;
+}
+
+export type ModeSort = 'frequency' | 'selectivity' | 'share';
+
+export interface ModeGrid {
+  layer: string;
+  source: Source;
+  channels: number;
+  kind: 'dictionary' | 'channels';
+  cards: ModeCard[];
+}
+
+export interface DecompositionBar {
+  mode: number;
+  /** The mode's part of sum C for this image: z * sum(atom) * std. */
+  share: number;
+}
+
+export interface Decomposition {
+  image: number;
+  layer: string;
+  source: Source;
+  F: number;
+  F0: number;
+  /** F(x) - F(x0). */
+  dF: number;
+  bars: DecompositionBar[];
+  /** dF minus the sum of the bars. */
+  residual: number;
+  targetClass: number;
+  label: number | null;
+  predicted: number;
+  probs: Float32Array | null;
+}
+
+export interface ClassMatrix {
+  layer: string;
+  source: Source;
+  modes: number[];
+  classNames: string[];
+  /** (modes x classes) correlation of loadings with class indicators; NaN where undefined. */
+  values: Float32Array;
+  /** (modes x classes) the class's image with the mode's largest code; -1 where none. */
+  topImage: Int32Array;
+}
+
+export type HeatmapResolution = 'layer' | 'input';
+
+export interface HeatmapRequest {
+  image: number;
+  layer: string;
+  mode: number;
+  source: Source;
+  resolution: HeatmapResolution;
+}
+
+export interface HeatmapResult extends HeatmapRequest {
+  /** Signed values (height x width), row-major, at the displayed image's size. */
+  values: Float32Array;
+  height: number;
+  width: number;
+  /** Max |value| (the colour scale is symmetric around 0). */
+  maxAbs: number;
+  /** The mode's channels summed. */
+  channels: number[];
+  /** The reference's masked recipe (0..1 per pixel), input resolution only. */
+  mask: Float32Array | null;
+}
+
+/** An image as the page shows it: RGBA at its model-input size. */
+export interface ImagePixels {
+  index: number;
+  rgba: Uint8Array;
+  height: number;
+  width: number;
+}
+
+/** A file given to the worker, with the path it had in a dropped folder (for labels). */
+export interface FileEntry {
+  file: File;
+  /** "shirts/img1.png" for a folder drop; the plain name otherwise. */
+  path: string;
+}
+
+export interface ImageOptions {
+  /** Override the model card's preprocessing. */
+  preprocessing?: Partial<Preprocessing>;
+  /** Refuse images above this many pixels (decoding a 10,000 x 10,000 image takes 400 MB). */
+  maxPixels?: number;
+  maxImages?: number;
+}
+
+export interface WorkerApi {
+  /** Picks a backend (auto order or forced) and reports the choice. */
+  init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport>;
+  setBackend(name: BackendName | 'auto'): Promise<BackendReport>;
+  backend(): Promise<BackendReport>;
+  /** model.json + shards (+ card.json); names are matched by base name. */
+  loadModel(files: FileEntry[]): Promise<ModelInfo>;
+  loadModelUrl(url: string): Promise<ModelInfo>;
+  /** Image files (labels from sub-folders or a CSV, class names from a text file). */
+  loadImages(files: FileEntry[], options?: ImageOptions): Promise<ImageSetInfo>;
+  /** A bundle by URL of its folder (manifest.json inside) or as files. */
+  loadBundle(source: { url: string } | { files: FileEntry[] }): Promise<BundleSummary>;
+  /** Runs the pipeline; progress through the callback (a Comlink proxy). Resolves with the new analysis. */
+  analyze(settings: AnalyzeSettings, onProgress: (p: Progress) => void): Promise<BundleSummary>;
+  /** Asks a running analysis to stop at its next chunk (it keeps finished layers). */
+  cancel(): void;
+  modeGrid(layer: string, source: Source): Promise<ModeGrid>;
+  decomposition(image: number, layer: string, source: Source): Promise<Decomposition>;
+  classMatrix(layer: string, source: Source): Promise<ClassMatrix>;
+  heatmap(request: HeatmapRequest): Promise<HeatmapResult>;
+  imagePixels(index: number): Promise<ImagePixels>;
+  /** Test hook: the numbers the WebGPU smoke spec compares across backends. */
+  checksum(): Promise<{ backend: BackendName; F: number[]; layers: Record<string, number[]> }>;
+}
+
+/** The only error shape that crosses the boundary. */
+export interface WorkerError {
+  name: string;
+  message: string;
+}

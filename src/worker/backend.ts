@@ -1,0 +1,173 @@
+/**
+ * Backend choice in the worker: WebGPU on a hardware adapter, then WebGL on a hardware renderer,
+ * then WASM (threads when the page is cross-origin isolated, else single-threaded SIMD), then CPU.
+ * A software adapter or renderer (SwiftShader, llvmpipe) is skipped unless forced: here it is
+ * several times slower than WASM. tfjs falls back quietly when a backend fails to start, so the
+ * backend that runs is read back with tf.getBackend() after every setBackend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as pthreadWorker from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.worker.js';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { registerFastGradients } from '../core/kernels/register';
+import { BACKEND_ORDER, type BackendCandidate, type BackendName, type BackendReport } from './api';
+
+/* The WebGPU adapter fields we read; typed here so the worker needs no @webgpu/types. */
+interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface AdapterLike {
+  info?: AdapterInfoLike;
+  isFallbackAdapter?: boolean;
+  requestAdapterInfo?: () => Promise<AdapterInfoLike>;
+}
+interface GpuLike {
+  requestAdapter(o?: { powerPreference?: string }): Promise<AdapterLike | null>;
+}
+
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|lavapipe|microsoft basic/i;
+
+let wasmPathsSet = false;
+function setupWasm(): void {
+  if (wasmPathsSet) return;
+  // The threaded build's pthread workers run the factory's source text, which reads `_scriptDir`
+  // from a closure it no longer has; a global of that name (undefined: use the worker's own URL)
+  // in the pthread worker script makes it resolve. See vite.config.ts (names are not mangled).
+  const mod = pthreadWorker as unknown as { wasmWorkerContents?: string; default?: { wasmWorkerContents?: string } };
+  // The CommonJS exports object itself (`default`), not the ESM namespace (read-only getters).
+  const holder = typeof mod.default?.wasmWorkerContents === 'string' ? mod.default : mod;
+  if (holder && typeof holder.wasmWorkerContents === 'string' && !holder.wasmWorkerContents.startsWith('var _scriptDir;')) {
+    try {
+      holder.wasmWorkerContents = 'var _scriptDir;' + holder.wasmWorkerContents;
+    } catch {
+      /* read-only namespace: threads stay off (tfjs falls back to single-threaded SIMD) */
+    }
+  }
+  if (self.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)));
+  // URLs resolved by Vite relative to this module, so dist/ works under any sub-path.
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': new URL(wasmPlain, import.meta.url).href,
+    'tfjs-backend-wasm-simd.wasm': new URL(wasmSimd, import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL(wasmThreaded, import.meta.url).href,
+  });
+  wasmPathsSet = true;
+}
+
+/** What kind of WebGPU adapter the browser gives, without starting the backend. */
+export async function probeWebGpu(): Promise<{ ok: boolean; software: boolean; reason: string }> {
+  const gpu = (self.navigator as unknown as { gpu?: GpuLike }).gpu;
+  if (!gpu) return { ok: false, software: false, reason: 'no navigator.gpu in this browser' };
+  let adapter: AdapterLike | null = null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (e) {
+    return { ok: false, software: false, reason: `requestAdapter failed: ${(e as Error).message}` };
+  }
+  if (!adapter) return { ok: false, software: false, reason: 'no WebGPU adapter (GPU blocked or absent)' };
+  const info: AdapterInfoLike = adapter.info ?? (adapter.requestAdapterInfo ? await adapter.requestAdapterInfo().catch(() => ({})) : {});
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const fallback = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true;
+  const software = fallback || SOFTWARE.test(name);
+  return { ok: true, software, reason: software ? `software adapter (${name.trim()}), slower than WASM` : `hardware adapter (${name.trim()})` };
+}
+
+/** The WebGL renderer string in this worker (OffscreenCanvas), or why there is none. */
+export function probeWebGl(): { ok: boolean; software: boolean; reason: string } {
+  if (typeof OffscreenCanvas === 'undefined') return { ok: false, software: false, reason: 'no OffscreenCanvas in workers' };
+  let gl: WebGL2RenderingContext | WebGLRenderingContext | null = null;
+  try {
+    const c = new OffscreenCanvas(1, 1);
+    gl = (c.getContext('webgl2') ?? c.getContext('webgl')) as WebGL2RenderingContext | WebGLRenderingContext | null;
+  } catch {
+    gl = null;
+  }
+  if (!gl) return { ok: false, software: false, reason: 'no WebGL context (GPU disabled or blocked)' };
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  const software = SOFTWARE.test(renderer);
+  return { ok: true, software, reason: software ? `software renderer (${renderer}), slower than WASM` : `hardware renderer (${renderer})` };
+}
+
+/** Starts `name` and checks it is the one that runs. Returns an error reason or null. */
+async function start(name: BackendName): Promise<string | null> {
+  if (name === 'wasm') setupWasm();
+  if (!tf.findBackendFactory(name)) return `${name} backend is not registered in this browser`;
+  try {
+    const ok = await tf.setBackend(name);
+    await tf.ready();
+    if (!ok || tf.getBackend() !== name) return `${name} did not start (tfjs is on ${tf.getBackend()})`;
+  } catch (e) {
+    return `${name} failed: ${(e as Error).message.split('\n')[0]}`;
+  }
+  registerFastGradients();
+  return null;
+}
+
+function wasmReason(): string {
+  let threads = 1;
+  try {
+    threads = getThreadsCount();
+  } catch {
+    /* not initialised */
+  }
+  return self.crossOriginIsolated ? `SIMD, ${threads} thread${threads === 1 ? '' : 's'}` : 'SIMD, 1 thread (page not cross-origin isolated)';
+}
+
+/**
+ * Chooses and starts a backend. `auto` walks the order and skips software GPUs; a named backend
+ * is started as asked (the others are reported as not tried), falling back down the order if it fails.
+ */
+export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Promise<BackendReport> {
+  const forced = wanted !== 'auto';
+  const candidates: BackendCandidate[] = [];
+  const probes: Record<BackendName, () => Promise<{ ok: boolean; software: boolean; reason: string }>> = {
+    webgpu: probeWebGpu,
+    webgl: async () => probeWebGl(),
+    wasm: async () => ({ ok: typeof WebAssembly === 'object', software: false, reason: typeof WebAssembly === 'object' ? '' : 'no WebAssembly' }),
+    cpu: async () => ({ ok: true, software: false, reason: 'plain JavaScript (slowest)' }),
+  };
+  const order = forced ? [wanted, ...BACKEND_ORDER.filter((b) => b !== wanted)] : [...BACKEND_ORDER];
+  let active: BackendName | null = null;
+  for (const name of order) {
+    if (active) {
+      const p = forced && name !== 'cpu' ? { ok: true, software: false, reason: '' } : await probes[name]();
+      candidates.push({ name, status: p.ok ? 'available' : 'skipped', reason: p.ok ? (forced ? 'not tried: backend forced' : `${active} ranks higher`) : p.reason });
+      continue;
+    }
+    const p = await probes[name]();
+    if (!p.ok) {
+      candidates.push({ name, status: 'skipped', reason: p.reason });
+      continue;
+    }
+    if (p.software && !(forced && name === wanted)) {
+      candidates.push({ name, status: 'skipped', reason: p.reason });
+      continue;
+    }
+    const err = await start(name);
+    if (err) {
+      candidates.push({ name, status: 'failed', reason: err });
+      continue;
+    }
+    active = name;
+    candidates.push({ name, status: 'running', reason: name === 'wasm' ? wasmReason() : p.reason || 'started' });
+  }
+  if (!active) throw Object.assign(new Error(`backend: no tfjs backend could start (${candidates.map((c) => `${c.name}: ${c.reason}`).join('; ')}).`), { name: 'BackendError' });
+  candidates.sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
+  return { active, candidates, forced, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null };
+}
+
+function safeThreads(): number | null {
+  try {
+    return getThreadsCount();
+  } catch {
+    return null;
+  }
+}

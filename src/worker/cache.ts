@@ -1,0 +1,62 @@
+/**
+ * Finished analyses in IndexedDB, one record per layer, keyed by model hash + image-set hash +
+ * settings + layer: a reload (or a re-run after a cancel) recomputes only what is missing.
+ * Every failure (private mode, quota) degrades to "no cache", never to an error.
+ */
+const DB = 'codec-explorer';
+const STORE = 'analyses';
+const VERSION = 1;
+
+export interface CachedLayer {
+  key: string;
+  files: [string, Uint8Array][];
+  savedAt: number;
+}
+
+let dbPromise: Promise<IDBDatabase | null> | null = null;
+
+function open(): Promise<IDBDatabase | null> {
+  if (!dbPromise) {
+    dbPromise = new Promise((resolve) => {
+      if (typeof indexedDB === 'undefined') return resolve(null);
+      const req = indexedDB.open(DB, VERSION);
+      req.onupgradeneeded = () => {
+        if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'key' });
+      };
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => resolve(null);
+      req.onblocked = () => resolve(null);
+    });
+  }
+  return dbPromise;
+}
+
+function request<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T | null> {
+  return open().then(
+    (db) =>
+      new Promise<T | null>((resolve) => {
+        if (!db) return resolve(null);
+        try {
+          const tx = db.transaction(STORE, mode);
+          const req = fn(tx.objectStore(STORE));
+          req.onsuccess = () => resolve((req.result as T) ?? null);
+          req.onerror = () => resolve(null);
+        } catch {
+          resolve(null);
+        }
+      }),
+  );
+}
+
+export function cacheKey(modelHash: string, imageHash: string, settings: object, layer: string): string {
+  return `${modelHash}|${imageHash}|${JSON.stringify(settings)}|${layer}`;
+}
+
+export const getCached = (key: string) => request<CachedLayer>('readonly', (s) => s.get(key));
+
+export async function putCached(key: string, files: Map<string, Uint8Array>): Promise<boolean> {
+  const rec: CachedLayer = { key, files: [...files], savedAt: Date.now() };
+  return (await request<IDBValidKey>('readwrite', (s) => s.put(rec))) !== null;
+}
+
+export const clearCache = () => request<undefined>('readwrite', (s) => s.clear());

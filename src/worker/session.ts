@@ -1,0 +1,296 @@
+/**
+ * The worker's state and the implementation of WorkerApi: one model, one image set and one
+ * current analysis at a time. Long work (analysis) runs layer by layer with an AbortSignal, so a
+ * cancel stops at the next chunk and keeps the layers that finished (they are cached too).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { TargetSpec } from '../core/attribution/targets';
+import type { BundleManifest } from '../core/bundle/manifest';
+import { Analysis } from './analysis';
+import { analyzeShim } from './analyzeShim';
+import type {
+  AnalyzeSettings,
+  BackendName,
+  BackendReport,
+  BundleSummary,
+  FileEntry,
+  HeatmapRequest,
+  HeatmapResult,
+  ImageOptions,
+  ImagePixels,
+  ImageSetInfo,
+  ModelInfo,
+  Preprocessing,
+  Progress,
+  WorkerApi,
+} from './api';
+import { chooseBackend } from './backend';
+import { BundleFiles, bundleFromFiles, checkManifest, fetchBundle } from './bundleFiles';
+import { cacheKey, getCached, putCached } from './cache';
+import { clearHeatmapCache, computeHeatmap } from './heatmap';
+import { loadImages, toDisplay, toInput, type LoadedImages } from './images';
+import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
+
+function fail(msg: string, name = 'InputError'): never {
+  throw Object.assign(new Error(msg), { name });
+}
+
+/** Where the current analysis' images come from, in model input space. */
+type Inputs = { kind: 'set'; data: Float32Array; p: Preprocessing } | { kind: 'bundle'; u8: Uint8Array; p: Preprocessing } | null;
+
+export class Session implements WorkerApi {
+  private report: BackendReport | null = null;
+  private model: LoadedWorkerModel | null = null;
+  private images: LoadedImages | null = null;
+  private current: { analysis: Analysis; inputs: Inputs; modelUrl: string | null } | null = null;
+  private abort: AbortController | null = null;
+
+  async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
+    this.report = await chooseBackend(options.backend ?? 'auto');
+    return this.report;
+  }
+
+  async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
+    if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
+    this.report = await chooseBackend(name);
+    clearHeatmapCache();
+    return this.report;
+  }
+
+  async backend(): Promise<BackendReport> {
+    return this.report ?? this.init({});
+  }
+
+  private setModel(m: LoadedWorkerModel): ModelInfo {
+    if (this.model && this.model.model !== m.model) this.model.model.dispose();
+    this.model = m;
+    clearHeatmapCache();
+    return m.info;
+  }
+
+  async loadModel(files: FileEntry[]): Promise<ModelInfo> {
+    if (!files.length) fail('loadModel: no files given; drop model.json with its .bin shards.');
+    const m = await loadModel(await readEntries(files), files[0].file.name);
+    return this.setModel(m);
+  }
+
+  async loadModelUrl(url: string): Promise<ModelInfo> {
+    return this.setModel(await loadModel(await fetchModelFiles(url), url));
+  }
+
+  async loadImages(files: FileEntry[], options: ImageOptions = {}): Promise<ImageSetInfo> {
+    if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
+    if (!files.length) fail('loadImages: no files given (0 images).');
+    const p: Preprocessing = { ...this.model.info.preprocessing, ...(options.preprocessing ?? {}) };
+    this.images = await loadImages(files, p, this.model.info.classNames, options);
+    return this.images.info;
+  }
+
+  async loadBundle(source: { url: string } | { files: FileEntry[] }): Promise<BundleSummary> {
+    const isUrl = 'url' in source;
+    const bundle = isUrl ? await fetchBundle(source.url) : await bundleFromFiles(source.files);
+    const baseUrl = isUrl ? new URL(source.url.endsWith('/') ? source.url : source.url.replace(/manifest\.json$/, ''), self.location.href).href : null;
+    const analysis = new Analysis(bundle, isUrl ? baseUrl! : `files:${bundle.manifest.createdAt}`, isUrl ? (/\/demo\/|\/fixture\//.test(source.url) ? 'demo' : 'url') : 'files', baseUrl);
+    const man = bundle.manifest;
+    const inputs: Inputs = man.inputs ? { kind: 'bundle', u8: bundle.array(man.inputs) as Uint8Array, p: man.preprocessing } : null;
+    const modelUrl = baseUrl && man.model.path ? new URL(man.model.path, baseUrl).href : null;
+    this.current = { analysis, inputs, modelUrl };
+    clearHeatmapCache();
+    // The bundle's model (same origin) is loaded now so heatmaps can run; a bundle without one still browses.
+    if (modelUrl && this.model?.info.hash !== man.model.sha256) {
+      try {
+        this.setModel(await loadModel(await fetchModelFiles(modelUrl), modelUrl));
+      } catch {
+        /* heatmaps will say the model is missing */
+      }
+    }
+    return this.summary();
+  }
+
+  private summary(): BundleSummary {
+    const c = this.current!;
+    return c.analysis.summary(this.modelMatches());
+  }
+
+  private modelMatches(): boolean {
+    const c = this.current;
+    if (!c || !this.model) return false;
+    return c.analysis.manifest.model.sha256 === this.model.info.hash || c.analysis.origin === 'analysis' || c.analysis.origin === 'cache';
+  }
+
+  cancel(): void {
+    this.abort?.abort();
+  }
+
+  async analyze(settings: AnalyzeSettings, onProgress: (p: Progress) => void): Promise<BundleSummary> {
+    const model = this.model;
+    const images = this.images;
+    if (!model) fail('analyze: no model loaded.');
+    if (!images || images.set.n === 0) fail('analyze: no images loaded (0 images).');
+    if (this.abort) fail('analyze: an analysis is already running.');
+    if (!settings.layers.length) fail('analyze: pick at least one layer.');
+    if (!(Number.isInteger(settings.steps) && settings.steps >= 1 && settings.steps <= 512)) fail(`analyze: steps must be an integer in [1, 512], but got ${settings.steps}.`);
+    const order = new Map(model.info.layers.map((l, i) => [l.name, i]));
+    const layers = [...settings.layers].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+    for (const l of layers) if (!order.has(l)) fail(`analyze: unknown layer ${l}.`);
+    const ctrl = new AbortController();
+    this.abort = ctrl;
+    const t0 = performance.now();
+    const done: string[] = [];
+    const parts: Map<string, Uint8Array>[] = [];
+    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes };
+    const n = images.set.n;
+    let cached = 0;
+    const report = (li: number, imgDone: number, stage: string, layer?: string) => {
+      const frac = (li + imgDone / n) / layers.length;
+      const elapsed = performance.now() - t0;
+      const computedFrac = frac - cached / layers.length;
+      onProgress({
+        stage,
+        done: Math.round(imgDone),
+        total: n,
+        unit: 'images',
+        layer,
+        layersDone: [...done],
+        elapsedMs: elapsed,
+        etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
+      });
+    };
+    try {
+      for (let li = 0; li < layers.length; li++) {
+        const layer = layers[li];
+        const key = cacheKey(model.info.hash, images.info.hash, keySettings, layer);
+        let files: Map<string, Uint8Array> | null = null;
+        if (settings.useCache) {
+          const hit = await getCached(key);
+          if (hit) {
+            files = new Map(hit.files);
+            cached++;
+          }
+        }
+        if (!files && settings.cacheOnly) continue;
+        if (!files) {
+          report(li, 0, 'contributions', layer);
+          files = await analyzeShim(model.exec, images.set, {
+            layers: [layer],
+            method: settings.method,
+            target: { kind: settings.target } as TargetSpec,
+            steps: settings.steps,
+            baseline: settings.baseline,
+            classNames: images.info.classNames ?? model.info.classNames ?? Array.from({ length: model.info.numClasses }, (_, i) => String(i)),
+            preprocessing: images.info.preprocessing,
+            modelName: model.info.name,
+            modelHash: model.info.hash,
+            backend: tf.getBackend(),
+            signal: ctrl.signal,
+            onProgress: (p) => report(li, p.done, p.stage, layer),
+          });
+          if (settings.useCache) await putCached(key, files);
+        }
+        parts.push(files);
+        done.push(layer);
+        report(li + 1, 0, 'layer done', layer);
+      }
+    } catch (e) {
+      const cancelled = ctrl.signal.aborted || (e as Error).name === 'CancelledError';
+      if (!cancelled || parts.length === 0) {
+        this.abort = null;
+        if (cancelled) fail(`analyze: cancelled before any layer finished (${performance.now() - t0 < 1000 ? 'at once' : `after ${((performance.now() - t0) / 1000).toFixed(1)} s`}).`, 'CancelledError');
+        throw e;
+      }
+    } finally {
+      this.abort = null;
+    }
+    if (parts.length === 0) fail('analyze: nothing cached for these settings.', 'CancelledError');
+    const merged = mergeBundles(parts);
+    const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length, images.sprite);
+    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, modelUrl: null };
+    clearHeatmapCache();
+    return this.summary();
+  }
+
+  private get analysis(): Analysis {
+    if (!this.current) fail('no analysis loaded: open the demo, a bundle, or analyze a model first.');
+    return this.current.analysis;
+  }
+
+  async modeGrid(layer: string, source: 'contributions' | 'activations') {
+    return this.analysis.modeGrid(layer, source);
+  }
+
+  async decomposition(image: number, layer: string, source: 'contributions' | 'activations') {
+    return this.analysis.decomposition(image, layer, source);
+  }
+
+  async classMatrix(layer: string, source: 'contributions' | 'activations') {
+    return this.analysis.classMatrix(layer, source);
+  }
+
+  /** The image in model input space (H, W, C). */
+  private inputOf(index: number): { x: Float32Array; p: Preprocessing } {
+    const c = this.current;
+    if (!c || !c.inputs) fail('this analysis has no image pixels (the bundle holds no inputs and no image set is loaded).');
+    const n = c.analysis.count;
+    if (!(Number.isInteger(index) && index >= 0 && index < n)) fail(`image index ${index} is out of range [0, ${n}).`);
+    const p = c.inputs.p;
+    const per = p.height * p.width * p.channels;
+    if (c.inputs.kind === 'set') return { x: c.inputs.data.subarray(index * per, (index + 1) * per), p };
+    const u8 = c.inputs.u8.subarray(index * per, (index + 1) * per);
+    const rgba = new Uint8Array(p.height * p.width * 4);
+    for (let i = 0; i < p.height * p.width; i++) {
+      for (let ch = 0; ch < 3; ch++) rgba[4 * i + ch] = u8[p.channels * i + (p.channels === 1 ? 0 : ch)];
+      rgba[4 * i + 3] = 255;
+    }
+    const x = new Float32Array(per);
+    toInput(rgba, p, x, 0);
+    return { x, p };
+  }
+
+  async imagePixels(index: number): Promise<ImagePixels> {
+    const { x, p } = this.inputOf(index);
+    return { index, rgba: toDisplay(x, p, 0), height: p.height, width: p.width };
+  }
+
+  async heatmap(req: HeatmapRequest): Promise<HeatmapResult> {
+    const a = this.analysis;
+    if (!this.model || !this.modelMatches()) fail(`heatmap: the model of this analysis (${a.manifest.model.name ?? a.manifest.model.path}) is not loaded; load it to see heatmaps.`);
+    const { x, p } = this.inputOf(req.image);
+    const lm = a.layerModes(req.layer, req.source);
+    const k = lm.alive.includes(req.mode) ? req.mode : fail(`heatmap: mode ${req.mode} is not an alive mode of ${req.layer}.`);
+    const s = a.manifest.settings;
+    const targetClass = a.outputs.targetClass[req.image];
+    const target: TargetSpec = ['logit', 'prob', 'logprob'].includes(s.target) ? ({ kind: s.target, classIndex: targetClass } as TargetSpec) : { kind: 'logit', classIndex: Math.max(0, targetClass) };
+    return computeHeatmap(
+      { exec: this.model.exec, x, inputShape: [p.height, p.width, p.channels], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps },
+      req,
+      `${a.id}|${req.image}`,
+    );
+  }
+
+  async checksum() {
+    const a = this.analysis;
+    const layers: Record<string, number[]> = {};
+    for (const l of a.manifest.layers) {
+      const ref = l.arrays.contrib_net;
+      if (ref) layers[l.name] = Array.from(a.bundle.float(ref).subarray(0, 64));
+    }
+    return { backend: tf.getBackend() as BackendName, F: Array.from(a.outputs.F), layers };
+  }
+}
+
+/** One bundle from per-layer bundles of the same model, images and settings. */
+export function mergeBundles(parts: Map<string, Uint8Array>[]): BundleFiles {
+  const files = new Map<string, Uint8Array>();
+  let manifest: BundleManifest | null = null;
+  for (const p of parts) {
+    const raw = p.get('manifest.json');
+    if (!raw) fail('analyze: a layer result has no manifest.json.', 'BundleError');
+    const m: unknown = JSON.parse(new TextDecoder().decode(raw));
+    checkManifest(m, 'analysis');
+    if (!manifest) manifest = { ...m, layers: [...m.layers] };
+    else for (const l of m.layers) if (!manifest.layers.some((x) => x.name === l.name)) manifest.layers.push(l);
+    for (const [k, v] of p) if (k !== 'manifest.json') files.set(k, v);
+  }
+  files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
+  return new BundleFiles(manifest!, files);
+}
