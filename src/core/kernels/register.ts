@@ -2,10 +2,13 @@
  * Registers the engine's gradient/kernel fixes for the backends that need them (see the files
  * beside this one). Idempotent; safe to call from Node, the worker and tests.
  */
+import { registerConv2dGradients } from './conv2dGrad';
+
 let registered = false;
 
 export function registerFastGradients(): void {
   if (registered) return;
   registered = true;
   // Filled in by kernels/*: each fix registers itself here.
+  registerConv2dGradients('wasm');
 }

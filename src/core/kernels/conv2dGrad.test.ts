@@ -1,0 +1,61 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../cli/nodeBackend';
+
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  s: number;
+  pad: 'same' | 'valid';
+  d?: number;
+}
+
+const CASES: Case[] = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], s: 1, pad: 'same' },
+  { x: [2, 8, 8, 3], f: [3, 3, 3, 5], s: 2, pad: 'same' },
+  { x: [1, 9, 8, 2], f: [3, 2, 2, 3], s: 2, pad: 'valid' },
+  { x: [2, 6, 6, 2], f: [1, 1, 2, 4], s: 2, pad: 'same' },
+  { x: [1, 10, 10, 2], f: [5, 5, 2, 3], s: 3, pad: 'valid' },
+];
+
+/** Gradients of sum(conv2d(x, w) * r) with respect to x and w, as plain arrays. */
+function grads(c: Case, seed: number): { gx: Float32Array; gw: Float32Array } {
+  return tf.tidy(() => {
+    const x = tf.randomNormal(c.x, 0, 1, 'float32', seed) as tf.Tensor4D;
+    const w = tf.randomNormal(c.f, 0, 1, 'float32', seed + 1) as tf.Tensor4D;
+    const y = tf.conv2d(x, w, c.s, c.pad, 'NHWC', c.d ?? 1);
+    const r = tf.randomNormal(y.shape, 0, 1, 'float32', seed + 2);
+    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.s, c.pad, 'NHWC', c.d ?? 1), r));
+    const [gx, gw] = tf.grads(f)([x, w]);
+    return { gx: gx.dataSync() as Float32Array, gw: gw.dataSync() as Float32Array };
+  });
+}
+
+describe('conv2d gradient kernels as forward convolutions', () => {
+  it('conv2dBackpropInput and conv2dBackpropFilter on WASM equal the CPU backend', async () => {
+    for (const [i, c] of CASES.entries()) {
+      await useNodeBackend('cpu');
+      const want = grads(c, 10 * i + 1);
+      await useNodeBackend('wasm');
+      const got = grads(c, 10 * i + 1);
+      for (const k of ['gx', 'gw'] as const) {
+        expect(got[k].length).toBe(want[k].length);
+        const scale = Math.max(...Array.from(want[k], Math.abs));
+        for (let j = 0; j < want[k].length; j++) expect(Math.abs(got[k][j] - want[k][j])).toBeLessThan(1e-4 * scale + 1e-5);
+      }
+    }
+  });
+
+  it('the fused conv gradient (conv + bias + relu, as Keras layers run) works on WASM and leaks nothing', async () => {
+    await useNodeBackend('wasm');
+    const x = tf.randomNormal([2, 6, 6, 3]) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
+    const b = tf.randomNormal([4]) as tf.Tensor1D;
+    const f = (a: tf.Tensor4D, k: tf.Tensor4D) => tf.sum(tf.fused.conv2d({ x: a, filter: k, strides: 1, pad: 'same', bias: b, activation: 'relu' }));
+    tf.grads(f)([x, w]).forEach((t) => t.dispose());
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) tf.grads(f)([x, w]).forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, w, b]);
+  });
+});
