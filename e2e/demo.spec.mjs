@@ -2,15 +2,8 @@
  * The app on its demo bundle: it opens with every panel drawn, and the panels follow each other
  * (layer -> mode grid, mode -> heatmap, matrix cell -> mode and image, bar -> mode, keys).
  */
+import { openDemo } from './lib/app.mjs';
 import { expect, shot, state, test, until } from './lib/harness.mjs';
-
-/** Opens the app and waits for the demo (or, while no demo ships, the test fixture) to draw. */
-export async function openDemo(page, baseUrl, query = '') {
-  await page.goto(baseUrl + query);
-  await until(() => state(page, (s) => s.analysis !== null), 'a bundle to open', 20000);
-  await until(() => page.locator('[data-testid="modes-contributions"] .mode-card').count(), 'mode cards');
-  await until(() => state(page, (s) => s.heatmap.status === 'ready' || s.heatmap.status === 'error'), 'the first heatmap', 20000);
-}
 
 test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs }) => {
   await openDemo(page, baseUrl);

@@ -4,7 +4,7 @@ import { ClassMatrixPanel } from './panels/ClassMatrix';
 import { Header } from './panels/Header';
 import { ImagePanel } from './panels/ImagePanel';
 import { LayerTrends } from './panels/LayerTrends';
-import { LoadPanel } from './panels/LoadPanel';
+import { JobBar, LoadPanel } from './panels/LoadPanel';
 import { ModeGridPanel } from './panels/ModeGrid';
 
 export function App() {
@@ -14,6 +14,7 @@ export function App() {
       <LoadPanel />
       <main className="main">
         <Banner />
+        <JobBar />
         <div className="grid">
           <LayerTrends />
           <ClassMatrixPanel />

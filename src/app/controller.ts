@@ -17,10 +17,11 @@ export const DEMO_CANDIDATES: DemoEntry[] = [
   { name: 'fixture', label: 'Tiny CNN (test fixture)', bundle: 'fixture/bundle/' },
 ];
 
-const CANCEL_GRACE_MS = 1000;
 
 export class Controller {
   readonly client = new WorkerClient();
+  /** How long a cancel waits for the worker to stop by itself before restarting it. */
+  cancelGraceMs = 1000;
   private running: Promise<unknown> | null = null;
   private unsubscribe: (() => void) | null = null;
 
@@ -32,7 +33,8 @@ export class Controller {
 
   private error(title: string, e: unknown): void {
     const { name, message } = errorText(e);
-    this.s.pushMessage({ level: name === 'CancelledError' ? 'info' : 'error', title, message });
+    if (name === 'CancelledError') this.s.pushMessage({ level: 'info', title: 'Cancelled', message });
+    else this.s.pushMessage({ level: 'error', title, message });
   }
 
   /** Starts the worker and opens the first bundle: `?bundle=` or `?demo=`, else the first demo found. */
@@ -181,7 +183,7 @@ export class Controller {
     const j = this.s.job;
     if (j.kind === 'analyzing') this.s.setJob({ ...j, cancelling: true });
     void this.client.api.cancel();
-    const settled = await Promise.race([run.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), CANCEL_GRACE_MS))]);
+    const settled = await Promise.race([run.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.cancelGraceMs))]);
     if (settled) return;
     this.running = null;
     this.s.setJob({ kind: 'loading', what: 'Stopping: restarting the model worker' });

@@ -10,6 +10,8 @@ import { decomposition, type ImageOutputs } from './views/decomposition';
 import { modeGrid, type LayerModes } from './views/modes';
 import { argMax, median } from './views/stats';
 
+const finite = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+
 function fail(msg: string, name = 'InputError'): never {
   throw Object.assign(new Error(msg), { name });
 }
@@ -84,12 +86,12 @@ export class Analysis {
         index,
         channels: l.outputShape[l.outputShape.length - 1],
         metrics: {
-          hoyerContrib: mt?.hoyerContrib ?? null,
-          hoyerAct: mt?.hoyerAct ?? null,
-          dimContrib: mt?.dimContrib ?? null,
-          dimAct: mt?.dimAct ?? null,
-          pnCorr: mt?.pnCorr ?? null,
-          completenessMedian: mt?.completenessMedian ?? (l.completeness ? median(l.completeness) : null),
+          hoyerContrib: finite(mt?.hoyerContrib),
+          hoyerAct: finite(mt?.hoyerAct),
+          dimContrib: finite(mt?.dimContrib),
+          dimAct: finite(mt?.dimAct),
+          pnCorr: finite(mt?.pnCorr),
+          completenessMedian: mt?.completenessMedian ?? (l.completeness ? finite(median(l.completeness)) : null),
         },
         modes,
         modeKind,

@@ -9,7 +9,7 @@ import type { Executor } from '../core/model/executor';
 import type { ArrayRef, BundleManifest, LayerRecord, Preprocessing } from '../core/bundle/manifest';
 import type { TargetSpec } from '../core/attribution/targets';
 import type { MethodName } from '../core/attribution/attribute';
-import { hoyer, median, pearson } from './views/stats';
+import { layerMetrics } from '../core/pipeline/layerMetrics';
 
 export interface ShimOptions {
   layers: string[];
@@ -35,6 +35,8 @@ export async function analyzeShim(exec: Executor, set: InputSet, o: ShimOptions)
     target: o.target,
     baseline: o.baseline === 'mean' ? 'zeros' : o.baseline,
     batchSize: 16,
+    // Bounded chunks (16 images x 8 path points per pass) so a cancel lands within a fraction of a second.
+    alphaChunk: 8,
     signal: o.signal,
     onProgress: o.onProgress,
   });
@@ -47,8 +49,6 @@ export async function analyzeShim(exec: Executor, set: InputSet, o: ShimOptions)
   const layers: LayerRecord[] = col.layers.map((l) => {
     const C = l.channels;
     const info = exec.layer(l.name);
-    const rowsOf = (m: Float32Array, d: number) => Array.from({ length: n }, (_, i) => m.subarray(i * d, (i + 1) * d));
-    const pn = rowsOf(l.ei, 2 * C).map((v) => -pearson(v.subarray(0, C), v.subarray(C)));
     return {
       name: l.name,
       className: info.className,
@@ -60,16 +60,7 @@ export async function analyzeShim(exec: Executor, set: InputSet, o: ShimOptions)
         act_net: put(`${l.name}/act_net.bin`, l.actNet, [n, C]),
       },
       completeness: l.completeness ? Array.from(l.completeness) : null,
-      metrics: {
-        hoyerContrib: median(rowsOf(l.net, C).map(hoyer)) ?? NaN,
-        hoyerAct: median(rowsOf(l.actNet, C).map(hoyer)) ?? NaN,
-        dimContrib: NaN,
-        dimAct: NaN,
-        prContrib: NaN,
-        prAct: NaN,
-        pnCorr: median(pn) ?? NaN,
-        completenessMedian: l.completeness ? median(l.completeness) : null,
-      },
+      metrics: layerMetrics(l, col.F, col.F0),
     };
   });
   const manifest: BundleManifest = {

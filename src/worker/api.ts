@@ -20,6 +20,8 @@ export interface BackendReport {
   candidates: BackendCandidate[];
   /** True when the user forced the backend (no automatic choice). */
   forced: boolean;
+  /** What was asked for: 'auto' or a backend name (which may have failed: see candidates). */
+  wanted: BackendName | 'auto';
   crossOriginIsolated: boolean;
   /** WASM threads when WASM runs (1 without cross-origin isolation). */
   wasmThreads: number | null;
@@ -304,6 +306,10 @@ export interface WorkerApi {
   classMatrix(layer: string, source: Source): Promise<ClassMatrix>;
   heatmap(request: HeatmapRequest): Promise<HeatmapResult>;
   imagePixels(index: number): Promise<ImagePixels>;
+  /** Times one conv + gradient step (8x32x32x16 input, 32 filters) on the running backend. */
+  probe(sync?: boolean): Promise<{ backend: BackendName; msPerStep: number }>;
+  /** Activations and gradients through the engine on `backend` with asynchronous reads only (see Session.smoke). */
+  smoke(backend: BackendName, n?: number): Promise<{ backend: BackendName; F: number[]; layers: Record<string, { a: number[]; g: number[] }> }>;
   /** Test hook: the numbers the WebGPU smoke spec compares across backends. */
   checksum(): Promise<{ backend: BackendName; F: number[]; layers: Record<string, number[]> }>;
 }

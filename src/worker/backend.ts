@@ -35,7 +35,7 @@ interface GpuLike {
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|lavapipe|microsoft basic/i;
 
 let wasmPathsSet = false;
-function setupWasm(): void {
+export function setupWasm(): void {
   if (wasmPathsSet) return;
   // The threaded build's pthread workers run the factory's source text, which reads `_scriptDir`
   // from a closure it no longer has; a global of that name (undefined: use the worker's own URL)
@@ -96,6 +96,64 @@ export function probeWebGl(): { ok: boolean; software: boolean; reason: string }
   return { ok: true, software, reason: software ? `software renderer (${renderer}), slower than WASM` : `hardware renderer (${renderer})` };
 }
 
+/*
+ * Synchronous reads. The engine reads tensors with dataSync(); tfjs-webgpu does that through an
+ * OffscreenCanvas copy, which in headless Chromium on SwiftShader destroys the worker's WebGPU
+ * instance ("A valid external Instance reference no longer exists"): every later buffer fails and
+ * no new adapter comes. So the same copy is tried first in a throwaway worker, with raw WebGPU.
+ */
+const SYNC_CHECK_SRC = `onmessage = async () => {
+  try {
+    const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) return postMessage({ ok: false, reason: 'no adapter' });
+    const device = await adapter.requestDevice();
+    const buf = device.createBuffer({ size: 1024, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
+    new Float32Array(buf.getMappedRange()).set([1, 2, 3, 4]);
+    buf.unmap();
+    const canvas = new OffscreenCanvas(256, 256);
+    const ctx = canvas.getContext('webgpu');
+    ctx.configure({ device, format: 'bgra8unorm', usage: GPUTextureUsage.COPY_DST, alphaMode: 'opaque' });
+    const enc = device.createCommandEncoder();
+    enc.copyBufferToTexture({ buffer: buf, bytesPerRow: 1024 }, { texture: ctx.getCurrentTexture() }, { width: 4, height: 1 });
+    device.queue.submit([enc.finish()]);
+    const c2 = new OffscreenCanvas(256, 256).getContext('2d', { willReadFrequently: true });
+    c2.drawImage(canvas, 0, 0);
+    c2.getImageData(0, 0, 4, 1);
+    const rb = device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc2 = device.createCommandEncoder();
+    enc2.copyBufferToBuffer(buf, 0, rb, 0, 16);
+    device.queue.submit([enc2.finish()]);
+    await rb.mapAsync(GPUMapMode.READ);
+    const v = new Float32Array(rb.getMappedRange())[2];
+    postMessage({ ok: v === 3, reason: v === 3 ? '' : 'read back a wrong value' });
+  } catch (e) {
+    postMessage({ ok: false, reason: String(e && e.message || e) });
+  }
+};`;
+
+/** Whether a synchronous (canvas) read leaves WebGPU working, tried in a throwaway worker. */
+export async function webGpuSyncReadsWork(timeoutMs = 8000): Promise<{ ok: boolean; reason: string }> {
+  const url = URL.createObjectURL(new Blob([SYNC_CHECK_SRC], { type: 'text/javascript' }));
+  const w = new Worker(url);
+  try {
+    return await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ ok: false, reason: 'the check did not finish' }), timeoutMs);
+      w.onmessage = (e: MessageEvent<{ ok: boolean; reason: string }>) => {
+        clearTimeout(timer);
+        resolve(e.data);
+      };
+      w.onerror = (e) => {
+        clearTimeout(timer);
+        resolve({ ok: false, reason: e.message || 'worker error' });
+      };
+      w.postMessage(0);
+    });
+  } finally {
+    w.terminate();
+    URL.revokeObjectURL(url);
+  }
+}
+
 /** Starts `name` and checks it is the one that runs. Returns an error reason or null. */
 async function start(name: BackendName): Promise<string | null> {
   if (name === 'wasm') setupWasm();
@@ -151,6 +209,13 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Prom
       candidates.push({ name, status: 'skipped', reason: p.reason });
       continue;
     }
+    if (name === 'webgpu') {
+      const sync = await webGpuSyncReadsWork();
+      if (!sync.ok) {
+        candidates.push({ name, status: 'failed', reason: `${p.reason}; but a synchronous read (the engine's dataSync) loses the WebGPU device in this browser (${sync.reason}), so it is not used for the analysis` });
+        continue;
+      }
+    }
     const err = await start(name);
     if (err) {
       candidates.push({ name, status: 'failed', reason: err });
@@ -161,7 +226,7 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Prom
   }
   if (!active) throw Object.assign(new Error(`backend: no tfjs backend could start (${candidates.map((c) => `${c.name}: ${c.reason}`).join('; ')}).`), { name: 'BackendError' });
   candidates.sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
-  return { active, candidates, forced, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null };
+  return { active, candidates, forced, wanted, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null };
 }
 
 function safeThreads(): number | null {
@@ -170,4 +235,29 @@ function safeThreads(): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A short timed probe of the running backend: one conv + gradient step on an 8x32x32x16 input
+ * with 32 filters (the issue's yardstick), after a warm-up. Milliseconds per step.
+ */
+export async function timeProbe(repeats = 3, sync = false): Promise<number> {
+  const step = () =>
+    tf.tidy(() => {
+      const x = tf.randomUniform([8, 32, 32, 16]) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 16, 32]) as tf.Tensor4D;
+      const g = tf.grad((xx: tf.Tensor) => tf.sum(tf.relu(tf.conv2d(xx as tf.Tensor4D, w, 1, 'same'))))(x);
+      return tf.sum(g);
+    });
+  const warm = step();
+  if (sync) warm.dataSync();
+  await warm.data();
+  warm.dispose();
+  const t0 = performance.now();
+  for (let i = 0; i < repeats; i++) {
+    const r = step();
+    await r.data();
+    r.dispose();
+  }
+  return (performance.now() - t0) / repeats;
 }

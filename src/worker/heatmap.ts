@@ -26,6 +26,8 @@ export interface HeatmapContext {
   target: TargetSpec;
   targetClass: number;
   steps: number;
+  /** The analysis' baseline (layer-resolution maps use it, as the analysis did). */
+  baseline: 'zeros' | 'blur';
 }
 
 /** The mode's top channels by the atom's signed entries (ei atoms: both halves summed). */
@@ -43,7 +45,7 @@ async function layerMap(ctx: HeatmapContext, key: string, layer: string): Promis
   if (hit) return hit;
   const x = tf.tensor4d(ctx.x, [1, ...ctx.inputShape]);
   try {
-    const r = await conductance(ctx.exec, x, { layers: [layer], steps: ctx.steps, target: ctx.target, keepMaps: true });
+    const r = await conductance(ctx.exec, x, { layers: [layer], steps: ctx.steps, target: ctx.target, baseline: ctx.baseline, keepMaps: true });
     const l = r.layers.get(layer)!;
     const v = { map: l.map!, shape: l.shape };
     if (mapCache.size > 64) mapCache.delete(mapCache.keys().next().value!);

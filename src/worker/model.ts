@@ -12,6 +12,8 @@ export interface LoadedWorkerModel {
   model: tf.LayersModel;
   exec: Executor;
   info: ModelInfo;
+  /** The validated artifacts, to build copies on another backend (Session.smoke). */
+  artifacts: tf.io.ModelArtifacts;
 }
 
 /** Layer classes worth analyzing (they carry channels); the model's last layer is left out. */
@@ -89,9 +91,12 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
   const summaries: LayerSummary[] = layers.map((l) => ({ ...l, analyzable: l.name !== lastName && ANALYZABLE.test(l.className) && !l.nested }));
   const classNames = Array.isArray(card.classNames) && card.classNames.length === numClasses ? card.classNames.map(String) : null;
   const params = loaded.model.countParams();
+  const weightSpecs = (loaded.modelJson.weightsManifest ?? []).flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+  const weightData = concat(shards);
   return {
     model: loaded.model,
     exec,
+    artifacts: { modelTopology: loaded.modelJson.modelTopology as object, weightSpecs, weightData: weightData.buffer as ArrayBuffer },
     info: {
       name: card.name ?? (loaded.model.name || source),
       hash,
@@ -104,6 +109,16 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
       files: names.map(base),
     },
   };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
 }
 
 export async function readEntries(entries: FileEntry[]): Promise<Map<string, Uint8Array>> {

@@ -24,7 +24,11 @@ import type {
   Progress,
   WorkerApi,
 } from './api';
-import { chooseBackend } from './backend';
+import { chooseBackend, setupWasm, timeProbe } from './backend';
+import { Executor } from '../core/model/executor';
+import { gradPass } from '../core/attribution/conductance';
+import { targetFn } from '../core/attribution/targets';
+import { batchTensor } from '../core/pipeline/imageBatch';
 import { BundleFiles, bundleFromFiles, checkManifest, fetchBundle } from './bundleFiles';
 import { cacheKey, getCached, putCached } from './cache';
 import { clearHeatmapCache, computeHeatmap } from './heatmap';
@@ -260,11 +264,55 @@ export class Session implements WorkerApi {
     const s = a.manifest.settings;
     const targetClass = a.outputs.targetClass[req.image];
     const target: TargetSpec = ['logit', 'prob', 'logprob'].includes(s.target) ? ({ kind: s.target, classIndex: targetClass } as TargetSpec) : { kind: 'logit', classIndex: Math.max(0, targetClass) };
-    return computeHeatmap(
-      { exec: this.model.exec, x, inputShape: [p.height, p.width, p.channels], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps },
-      req,
-      `${a.id}|${req.image}`,
-    );
+    const exec = this.model.exec;
+    const baseline: 'blur' | 'zeros' = s.baseline === 'blur' ? 'blur' : 'zeros';
+    const ctx = { exec, baseline, x, inputShape: [p.height, p.width, p.channels] as [number, number, number], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps };
+    return computeHeatmap(ctx, req, `${a.id}|${req.image}`);
+  }
+
+  /**
+   * A backend smoke check through the engine's executor and gradients with asynchronous reads
+   * only (tfjs-webgpu's synchronous read can lose the device): on `backend`, a fresh copy of the
+   * model computes, at alpha = 1 (x0 = 0), each of the first three analyzable layers' activation
+   * and dF/da for the first `n` images, F = the class-0 logit. The running backend is restored.
+   */
+  async smoke(backend: BackendName, n = 4): Promise<{ backend: BackendName; F: number[]; layers: Record<string, { a: number[]; g: number[] }> }> {
+    const model = this.model;
+    const images = this.images;
+    if (!model || !images) fail('smoke: load a model and images first.');
+    if (this.abort) fail('smoke: an analysis is running.');
+    const prev = tf.getBackend();
+    if (backend === 'wasm') setupWasm();
+    const ok = await tf.setBackend(backend).catch(() => false);
+    if (!ok || tf.getBackend() !== backend) {
+      await tf.setBackend(prev);
+      fail(`smoke: backend ${backend} did not start.`, 'BackendError');
+    }
+    const copy = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
+    try {
+      const exec = new Executor(copy);
+      const layers = model.info.layers.filter((l) => l.analyzable).map((l) => l.name).slice(0, 3);
+      const m = Math.min(n, images.set.n);
+      const x = batchTensor(images.set, 0, m);
+      const x0 = tf.zerosLike(x);
+      const k = tf.zeros([m], 'int32') as tf.Tensor1D;
+      const shapes = layers.map((l) => exec.layer(l).outputShape);
+      const { a, g, f } = gradPass(exec, x0, x, [1], layers, shapes, targetFn({ kind: 'logit' }), k);
+      try {
+        const out: Record<string, { a: number[]; g: number[] }> = {};
+        for (let i = 0; i < layers.length; i++) out[layers[i]] = { a: Array.from((await a[i].data()).slice(0, 64)), g: Array.from((await g[i].data()).slice(0, 64)) };
+        return { backend, F: Array.from(await f.data()), layers: out };
+      } finally {
+        tf.dispose([...a, ...g, f, x, x0, k]);
+      }
+    } finally {
+      copy.dispose();
+      await tf.setBackend(prev);
+    }
+  }
+
+  async probe(sync = false): Promise<{ backend: BackendName; msPerStep: number }> {
+    return { backend: tf.getBackend() as BackendName, msPerStep: await timeProbe(3, sync) };
   }
 
   async checksum() {

@@ -60,6 +60,7 @@ export function DropZone({ label, hint, accept, folder, disabled, testId, onFile
           ref={dir}
           type="file"
           hidden
+          data-testid={`${testId}-folder-input`}
           {...({ webkitdirectory: '', directory: '' } as object)}
           onChange={(e) => {
             onFiles(fromInput(e.target.files));

@@ -29,7 +29,7 @@ export function Header() {
           {backend ? (
             <>
               <span className={`dot ${backend.active}`} /> {backend.active}
-              {backend.forced ? ' (forced)' : ''}
+              {backend.forced ? (backend.wanted === backend.active ? ' (forced)' : ` (${backend.wanted} failed)`) : ''}
             </>
           ) : (
             'starting…'
@@ -52,7 +52,7 @@ export function Header() {
             <label>
               Use{' '}
               <select
-                value={backend.forced ? backend.active : 'auto'}
+                value={backend.wanted}
                 disabled={busy}
                 onChange={(e) => {
                   void controller.setBackend(e.target.value as BackendName | 'auto');

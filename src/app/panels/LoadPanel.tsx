@@ -115,7 +115,7 @@ function Settings() {
         </label>
       </div>
       <label className="check">
-        <input type="checkbox" checked={settings.useCache} disabled={analyzing} onChange={(e) => setSettings({ useCache: e.target.checked })} /> reuse cached results
+        <input type="checkbox" checked={settings.useCache} disabled={analyzing} onChange={(e) => setSettings({ useCache: e.target.checked })} data-testid="use-cache" /> reuse cached results
       </label>
       <div className="run-row">
         <button type="button" className="primary" disabled={!canRun} onClick={() => void controller.analyze()} data-testid="analyze" title={images ? '' : 'Load images first'}>
@@ -127,8 +127,23 @@ function Settings() {
           </button>
         )}
       </div>
-      {analyzing && <ProgressBar />}
     </section>
+  );
+}
+
+/** The analysis in flight, above the panels: progress with counts and ETA, and Cancel. */
+export function JobBar() {
+  const job = useApp((s) => s.job);
+  const controller = useController();
+  if (job.kind !== 'analyzing') return null;
+  return (
+    <div className="jobbar" data-testid="jobbar">
+      <b className="small">Analyzing</b>
+      <ProgressBar />
+      <button type="button" onClick={() => void controller.cancel()} disabled={job.cancelling} data-testid="cancel-top">
+        {job.cancelling ? 'Stopping…' : 'Cancel'}
+      </button>
+    </div>
   );
 }
 

@@ -6,7 +6,7 @@ import { classCorrelation, type LayerModes } from './modes';
 export function classMatrix(m: LayerModes, classNames: string[]): ClassMatrix {
   const n = m.codes.shape[0];
   const cols = codeColumns(m.codes);
-  const cc = classCorrelation(m, cols);
+  const cc = classCorrelation(m);
   const nc = m.nClasses;
   const values = new Float32Array(m.alive.length * nc);
   const topImage = new Int32Array(m.alive.length * nc).fill(-1);

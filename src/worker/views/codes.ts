@@ -37,3 +37,11 @@ export function topIndices(v: ArrayLike<number>, k: number, keep: (i: number) =>
   idx.sort((a, b) => v[b] - v[a] || a - b);
   return idx.slice(0, k);
 }
+
+/** The codes as a dense (images x modes) row-major matrix. */
+export function denseCodes(codes: Csr): Float32Array {
+  const [n, k] = codes.shape;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++) for (let j = codes.rowPtr[i]; j < codes.rowPtr[i + 1]; j++) out[i * k + codes.colIdx[j]] = codes.values[j];
+  return out;
+}

@@ -5,8 +5,9 @@
  */
 import type { ModeCard, ModeGrid, Source } from '../api';
 import type { Csr } from '../bundleFiles';
-import { codeColumns, topIndices } from './codes';
-import { argMax, hoyer, pearson } from './stats';
+import { classCorrelation as classCorr } from '../../core/metrics';
+import { codeColumns, denseCodes, topIndices } from './codes';
+import { argMax, hoyer } from './stats';
 
 export interface LayerModes {
   layer: string;
@@ -38,24 +39,16 @@ export function atomSum(m: LayerModes, k: number): number {
   return s;
 }
 
-/** K x nClasses correlation of each mode's codes with class indicators. */
-export function classCorrelation(m: LayerModes, cols = codeColumns(m.codes)): Float32Array {
-  if (m.classCorr) return m.classCorr;
-  const n = m.codes.shape[0];
-  const out = new Float32Array(m.K * m.nClasses).fill(NaN);
-  const ind = new Float32Array(n);
-  for (let c = 0; c < m.nClasses; c++) {
-    for (let i = 0; i < n; i++) ind[i] = m.classOf[i] === c ? 1 : 0;
-    for (const k of m.alive) out[k * m.nClasses + c] = pearson(cols.subarray(k * n, (k + 1) * n), ind);
-  }
-  m.classCorr = out;
-  return out;
+/** K x nClasses correlation of each mode's codes with class indicators (the bundle's, else computed). */
+export function classCorrelation(m: LayerModes): Float32Array {
+  if (!m.classCorr) m.classCorr = classCorr(denseCodes(m.codes), m.codes.shape[0], m.K, m.classOf, m.nClasses);
+  return m.classCorr;
 }
 
 export function modeGrid(m: LayerModes, topK = 8): ModeGrid {
   const n = m.codes.shape[0];
   const cols = codeColumns(m.codes);
-  const cc = classCorrelation(m, cols);
+  const cc = classCorrelation(m);
   const cards: ModeCard[] = m.alive.map((k) => {
     const col = cols.subarray(k * n, (k + 1) * n);
     const sum = atomSum(m, k);
