@@ -25,7 +25,7 @@ function grads(c: Case, seed: number): { gx: Float32Array; gw: Float32Array } {
     const w = tf.randomNormal(c.f, 0, 1, 'float32', seed + 1) as tf.Tensor4D;
     const y = tf.conv2d(x, w, c.s, c.pad, 'NHWC', c.d ?? 1);
     const r = tf.randomNormal(y.shape, 0, 1, 'float32', seed + 2);
-    const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.mul(tf.conv2d(a, b, c.s, c.pad, 'NHWC', c.d ?? 1), r));
+    const f = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.s, c.pad, 'NHWC', c.d ?? 1), r));
     const [gx, gw] = tf.grads(f)([x, w]);
     return { gx: gx.dataSync() as Float32Array, gw: gw.dataSync() as Float32Array };
   });
@@ -51,7 +51,7 @@ describe('conv2d gradient kernels as forward convolutions', () => {
     const x = tf.randomNormal([2, 6, 6, 3]) as tf.Tensor4D;
     const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
     const b = tf.randomNormal([4]) as tf.Tensor1D;
-    const f = (a: tf.Tensor4D, k: tf.Tensor4D) => tf.sum(tf.fused.conv2d({ x: a, filter: k, strides: 1, pad: 'same', bias: b, activation: 'relu' }));
+    const f = (a: tf.Tensor, k: tf.Tensor) => tf.sum(tf.fused.conv2d({ x: a as tf.Tensor4D, filter: k as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }));
     tf.grads(f)([x, w]).forEach((t) => t.dispose());
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) tf.grads(f)([x, w]).forEach((t) => t.dispose());

@@ -38,7 +38,7 @@ export function dilate(t: tf.Tensor4D, sh: number, sw: number): tf.Tensor4D {
   const [b, h, w, c] = t.shape;
   const r = tf.reshape(t, [b, h, 1, w, 1, c]);
   const z = tf.pad(r, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-  return tf.slice(tf.reshape(z, [b, h * sh, w * sw, c]), [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+  return tf.slice(tf.reshape(z, [b, h * sh, w * sw, c]), [0, 0, 0, 0], [b, (h - 1) * sh + 1, (w - 1) * sw + 1, c]) as tf.Tensor4D;
 }
 
 /** dx of conv2d: dy (B, oh, ow, co), filter (kh, kw, ci, co) -> (B, H, W, ci). */
