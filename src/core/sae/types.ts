@@ -1,0 +1,139 @@
+/**
+ * Types of the sparse autoencoders (DESIGN.md section 3): options with their defaults, the
+ * plain-data config and saved form, and the trained model's public face. Data crosses the API as
+ * row-major Float32Array (N x d); tensors live only inside a call.
+ */
+export type SaeKind = 'stsae' | 'topk';
+
+/** Progress of one finished epoch. */
+export interface EpochProgress {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean training loss of the epoch (with dropout, as the step saw it). */
+  trainLoss: number;
+  /** Validation loss after the epoch (no dropout); the training loss when there is no validation set. */
+  valLoss: number;
+  /** Learning rate used during the epoch. */
+  lr: number;
+}
+
+export interface SaeOptions {
+  /** 'stsae' (the paper's, default) or 'topk'. */
+  kind?: SaeKind;
+  /** Dictionary size (number of modes). Default 3d. */
+  K?: number;
+  /** STSAE hidden width H. Default d. */
+  hidden?: number;
+  /** STSAE code threshold: z = c * [c >= tau]. Default 0.8. */
+  tau?: number;
+  /** STSAE weight of mean|atoms| in the loss. Default 5e-5. */
+  lambda?: number;
+  /** STSAE dropout rate after each hidden Linear. Default 0.05. */
+  dropout?: number;
+  /** TopK: number of codes kept per row. Default min(K, 32, max(1, round(d/8))). */
+  topk?: number;
+  /** Adam learning rate. Default 5e-5. */
+  lr?: number;
+  /** Rows per step. Default 128 (capped at the training set size). */
+  batchSize?: number;
+  /** Most epochs. Default 300. */
+  maxEpochs?: number;
+  /** Early stop after this many epochs without a validation improvement. Default 30. */
+  patience?: number;
+  /** Halve (times lrFactor) the learning rate after this many epochs without improvement. Default 10. */
+  lrPatience?: number;
+  /** Learning-rate factor on a plateau. Default 0.5. */
+  lrFactor?: number;
+  /** Relative improvement that counts: val < best * (1 - minDelta). Default 1e-4. */
+  minDelta?: number;
+  /** Fraction of rows held out for validation. Default 0.1. */
+  valFraction?: number;
+  /** Seed of the initialisation, the split, the shuffles and the dropout masks. Default 0. */
+  seed?: number;
+  /** Divide the data by its global standard deviation before training. Default true. */
+  normalize?: boolean;
+  /** Yield to the event loop every this many batches. Default 4. */
+  yieldEvery?: number;
+  /** Called after each epoch. */
+  onEpoch?: (p: EpochProgress) => void;
+  /** Stops training; the best weights so far are kept and `cancelled` is set. */
+  signal?: AbortSignal;
+}
+
+/** The resolved options of a trained SAE (plain data; fields of the other kind are absent). */
+export interface SaeConfig {
+  kind: SaeKind;
+  d: number;
+  K: number;
+  hidden?: number;
+  tau?: number;
+  lambda?: number;
+  dropout?: number;
+  topk?: number;
+  lr: number;
+  batchSize: number;
+  maxEpochs: number;
+  patience: number;
+  lrPatience: number;
+  lrFactor: number;
+  minDelta: number;
+  valFraction: number;
+  seed: number;
+  normalize: boolean;
+}
+
+/** One weight array, row-major. */
+export interface WeightArray {
+  data: Float32Array;
+  shape: number[];
+}
+
+export type SaeWeights = Record<string, WeightArray>;
+
+export interface SaeHistory {
+  trainLoss: number[];
+  valLoss: number[];
+  lr: number[];
+}
+
+/** What training found, kept with the weights. */
+export interface SaeSummary {
+  history: SaeHistory;
+  /** Epoch whose weights were kept (0 = the initial weights). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  cancelled: boolean;
+  /** 1 - SSE/SST over all entries of the training data (SST about the per-feature mean). */
+  r2Global: number;
+  /** Mean over features (with variance) of 1 - SSE_j/SST_j. */
+  r2PerFeature: number;
+  /** Modes that fire on at least one training row; dictionary indices, never renumbered. */
+  aliveModes: number[];
+}
+
+/** The saved form: plain data (structured-clone and JSON friendly apart from Float32Array). */
+export interface SavedSae {
+  format: 'codec-sae';
+  version: 1;
+  config: SaeConfig;
+  /** Global std the data was divided by (1 when not normalised). */
+  std: number;
+  weights: SaeWeights;
+  summary: SaeSummary;
+}
+
+export interface TrainedSae extends SaeSummary {
+  readonly config: SaeConfig;
+  readonly K: number;
+  readonly d: number;
+  readonly std: number;
+  /** (K x d) dictionary in normalised units: x ≈ std * (z @ atoms) (+ std * preBias for TopK). */
+  readonly atoms: Float32Array;
+  /** Codes z (n x K) of raw rows x (n x d). */
+  encode(x: Float32Array, n: number): Float32Array;
+  /** Raw-unit reconstruction (n x d) of codes z (n x K). */
+  decode(z: Float32Array, n: number): Float32Array;
+  save(): SavedSae;
+  /** Holds no tensors between calls, so this does nothing; there so callers can release any model alike. */
+  dispose(): void;
+}
