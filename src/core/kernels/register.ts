@@ -3,6 +3,7 @@
  * beside this one). Idempotent; safe to call from Node, the worker and tests.
  */
 import { registerConv2dGradients } from './conv2dGrad';
+import { registerDepthwiseGradients } from './depthwiseGrad';
 
 let registered = false;
 
@@ -11,4 +12,5 @@ export function registerFastGradients(): void {
   registered = true;
   // Filled in by kernels/*: each fix registers itself here.
   registerConv2dGradients('wasm');
+  registerDepthwiseGradients('wasm');
 }
