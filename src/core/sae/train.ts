@@ -164,7 +164,7 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
       await pause();
     }
     const weights: SaeWeights = {};
-    names.forEach((k, i) => (weights[k] = { data: best[i].dataSync() as Float32Array, shape: init[k].shape.slice() }));
+    names.forEach((k, i) => (weights[k] = { data: Float32Array.from(best[i].dataSync()), shape: init[k].shape.slice() }));
     return { weights, history, bestEpoch, stoppedEarly, cancelled };
   } finally {
     tf.dispose(best);

@@ -9,9 +9,11 @@ export type SaeKind = 'stsae' | 'topk';
 export interface EpochProgress {
   /** 1-based epoch number. */
   epoch: number;
-  /** Mean training loss of the epoch (with dropout, as the step saw it). */
+  /** Mean training loss of the epoch (with dropout, as the steps saw it). Losses are the training
+   * objective on normalised data: MSE (+ lambda * mean|atoms| for the STSAE). */
   trainLoss: number;
-  /** Validation loss after the epoch (no dropout); the training loss when there is no validation set. */
+  /** Validation loss after the epoch (no dropout); the training loss when there is no validation
+   * set. A NaN loss never counts as an improvement. */
   valLoss: number;
   /** Learning rate used during the epoch. */
   lr: number;
