@@ -6,7 +6,36 @@
  * imported with `?url` in src/worker/backend.ts, so Vite copies them into dist/assets/.
  */
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig, type Connect, type Plugin } from 'vite';
+
+const fixtureDir = path.resolve(import.meta.dirname, 'e2e/fixtures/out');
+
+/**
+ * Dev and preview servers only: serves the e2e fixtures (a tiny model and its bundle, made by
+ * `npx tsx e2e/fixtures/make-fixtures.ts`) at /fixture/, which the app opens while no demo
+ * bundle ships. Not part of the build.
+ */
+function fixtureServer(): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const url = decodeURIComponent((req.url ?? '').split('?')[0]);
+    const rel = url.replace(/^.*?\/fixture\//, '');
+    if (!url.includes('/fixture/') || !existsSync(fixtureDir)) return next();
+    const file = path.resolve(fixtureDir, rel);
+    if (!file.startsWith(fixtureDir + path.sep) || !existsSync(file) || !statSync(file).isFile()) return next();
+    const type = file.endsWith('.json') ? 'application/json' : file.endsWith('.png') ? 'image/png' : 'application/octet-stream';
+    res.setHeader('Content-Type', type);
+    for (const [k, v] of Object.entries(isolationHeaders)) res.setHeader(k, v);
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+  };
+  return {
+    name: 'codec-fixture-server',
+    configureServer: (server) => void server.middlewares.use(middleware),
+    configurePreviewServer: (server) => void server.middlewares.use(middleware),
+  };
+}
 
 export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -16,7 +45,7 @@ export const isolationHeaders = {
 
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), fixtureServer()],
   worker: {
     format: 'es',
     // The threaded WASM backend starts its pthread workers from the *source text* of its factory
@@ -33,5 +62,4 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // The demo (public/demo) is copied as is; bundles load it with fetch relative to the page.
   },
-  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

@@ -11,6 +11,9 @@ import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
+/** Image sets the build may ship (codec-imageset files), probed at start. */
+export const DEMO_IMAGE_SETS = [{ label: 'Fashion-MNIST test set', url: 'demo/fashion/test2000.json' }];
+
 export const DEMO_CANDIDATES: DemoEntry[] = [
   { name: 'fashion-cnn', label: 'Fashion-MNIST CNN', bundle: 'demo/bundles/fashion-cnn/' },
   { name: 'fashion-resnet', label: 'Fashion-MNIST ResNet', bundle: 'demo/bundles/fashion-resnet/' },
@@ -25,7 +28,12 @@ export class Controller {
   private running: Promise<unknown> | null = null;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(readonly store: AppStore) {}
+  constructor(readonly store: AppStore) {
+    this.client.onCrash = (message) => {
+      this.s.pushMessage({ level: 'error', title: 'Worker error', message });
+      if (this.s.job.kind !== 'idle') this.s.setJob({ kind: 'idle' });
+    };
+  }
 
   private get s() {
     return this.store.getState();
@@ -51,6 +59,7 @@ export class Controller {
     this.s.setJob({ kind: 'idle' });
     const demos = await this.discoverDemos();
     this.s.setDemos(demos);
+    this.s.setDemoImageSets((await Promise.all(DEMO_IMAGE_SETS.map(async (d) => ((await exists(d.url)) ? d : null)))).filter((d) => d !== null));
     const bundle = params.get('bundle');
     const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
     if (bundle) await this.openBundleUrl(bundle);
@@ -58,16 +67,7 @@ export class Controller {
   }
 
   async discoverDemos(): Promise<DemoEntry[]> {
-    const found = await Promise.all(
-      DEMO_CANDIDATES.map(async (d) => {
-        try {
-          const r = await fetch(d.bundle + 'manifest.json', { method: 'HEAD' });
-          return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html') ? d : null;
-        } catch {
-          return null;
-        }
-      }),
-    );
+    const found = await Promise.all(DEMO_CANDIDATES.map(async (d) => ((await exists(d.bundle + 'manifest.json')) ? d : null)));
     const real = found.filter((d): d is DemoEntry => d !== null);
     // The test fixture only stands in while no real demo ships.
     return real.some((d) => d.name !== 'fixture') ? real.filter((d) => d.name !== 'fixture') : real;
@@ -81,6 +81,7 @@ export class Controller {
       const summary = await this.client.api.loadBundle({ url: abs });
       this.client.modelFiles = null;
       this.client.imageFiles = null;
+      this.client.imageSetUrl = null;
       this.client.modelUrl = null;
       this.s.setAnalysis(summary);
     } catch (e) {
@@ -110,6 +111,7 @@ export class Controller {
       this.client.modelFiles = files;
       this.client.modelUrl = null;
       this.client.imageFiles = null;
+      this.client.imageSetUrl = null;
       this.s.setModel(info);
       this.s.setImages(null);
       const picked = info.layers.filter((l) => l.analyzable).map((l) => l.name);
@@ -133,6 +135,7 @@ export class Controller {
     try {
       const info = await this.client.api.loadImages(files);
       this.client.imageFiles = files;
+      this.client.imageSetUrl = null;
       this.s.setImages(info);
       if (info.skipped.length) {
         const list = info.skipped.slice(0, 4).map((s) => `${s.file}: ${s.reason}`).join('; ');
@@ -141,6 +144,25 @@ export class Controller {
       return true;
     } catch (e) {
       this.error('No images could be used', e);
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** Uses an image set shipped with the build (its first `maxImages` images). */
+  async loadImageSet(url: string, maxImages: number): Promise<boolean> {
+    if (!this.s.model) return false;
+    this.s.setJob({ kind: 'loading', what: `Reading the image set (${maxImages} images)` });
+    try {
+      const abs = new URL(url, document.baseURI).href;
+      const info = await this.client.api.loadImageSetUrl(abs, { maxImages });
+      this.client.imageSetUrl = { url: abs, maxImages };
+      this.client.imageFiles = null;
+      this.s.setImages(info);
+      return true;
+    } catch (e) {
+      this.error('The image set could not be used', e);
       return false;
     } finally {
       this.s.setJob({ kind: 'idle' });
@@ -268,9 +290,9 @@ export class Controller {
       const changed = s.analysis !== prev.analysis || s.layer !== prev.layer || s.source !== prev.source || s.mode !== prev.mode || s.image !== prev.image || s.resolution !== prev.resolution || s.showActivations !== prev.showActivations;
       prev = s;
       if (changed) this.syncViews();
-      // A fresh grid with no mode picked: pick the first mode (by the current sort) of the source shown.
+      // A fresh grid without the picked mode: pick its first mode (by the current sort).
       const g = s.source === 'activations' ? s.actGrid : s.grid;
-      if (s.mode === null && g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length) {
+      if (g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length && (s.mode === null || !g.data.cards.some((c) => c.id === s.mode))) {
         const first = sortCards(g.data.cards, s.sort)[0];
         s.pickMode(first.id, g.data.source);
       }
@@ -286,4 +308,14 @@ export class Controller {
 export function sortCards<T extends { id: number; frequency: number; selectivity: number; share: number }>(cards: T[], sort: 'frequency' | 'selectivity' | 'share'): T[] {
   const v = (c: T) => (Number.isFinite(c[sort]) ? c[sort] : -Infinity);
   return [...cards].sort((a, b) => v(b) - v(a) || a.id - b.id);
+}
+
+/** Whether a same-origin file exists (HEAD; an HTML answer is a single-page fallback, not the file). */
+async function exists(url: string): Promise<boolean> {
+  try {
+    const r = await fetch(url, { method: 'HEAD' });
+    return r.ok && !(r.headers.get('content-type') ?? '').includes('text/html');
+  } catch {
+    return false;
+  }
 }

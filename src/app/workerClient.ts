@@ -16,7 +16,10 @@ export class WorkerClient {
   modelFiles: FileEntry[] | null = null;
   modelUrl: string | null = null;
   imageFiles: FileEntry[] | null = null;
+  imageSetUrl: { url: string; maxImages: number } | null = null;
   generation = 0;
+  /** Called when the worker script fails (e.g. cannot load): the message for the banner. */
+  onCrash: ((message: string) => void) | null = null;
 
   get api(): Remote {
     if (!this.remote) this.spawn();
@@ -25,6 +28,10 @@ export class WorkerClient {
 
   private spawn(): void {
     this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'codec-model-worker' });
+    this.worker.onerror = (e) => {
+      e.preventDefault();
+      this.onCrash?.(`the model worker failed: ${e.message || 'it could not load or crashed'}${e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : ''}`);
+    };
     this.remote = Comlink.wrap<WorkerApi>(this.worker);
     this.generation++;
   }
@@ -40,6 +47,7 @@ export class WorkerClient {
     if (this.modelFiles) await api.loadModel(this.modelFiles);
     else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
     if (this.imageFiles) await api.loadImages(this.imageFiles);
+    else if (this.imageSetUrl) await api.loadImageSetUrl(this.imageSetUrl.url, { maxImages: this.imageSetUrl.maxImages });
   }
 }
 

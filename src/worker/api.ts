@@ -295,6 +295,8 @@ export interface WorkerApi {
   loadModelUrl(url: string): Promise<ModelInfo>;
   /** Image files (labels from sub-folders or a CSV, class names from a text file). */
   loadImages(files: FileEntry[], options?: ImageOptions): Promise<ImageSetInfo>;
+  /** An image set file (codec-imageset JSON + uint8 binary) by URL, e.g. the demo's test set. */
+  loadImageSetUrl(url: string, options?: ImageOptions): Promise<ImageSetInfo>;
   /** A bundle by URL of its folder (manifest.json inside) or as files. */
   loadBundle(source: { url: string } | { files: FileEntry[] }): Promise<BundleSummary>;
   /** Runs the pipeline; progress through the callback (a Comlink proxy). Resolves with the new analysis. */

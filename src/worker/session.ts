@@ -32,15 +32,17 @@ import { batchTensor } from '../core/pipeline/imageBatch';
 import { BundleFiles, bundleFromFiles, checkManifest, fetchBundle } from './bundleFiles';
 import { cacheKey, getCached, putCached } from './cache';
 import { clearHeatmapCache, computeHeatmap } from './heatmap';
-import { loadImages, toDisplay, toInput, type LoadedImages } from './images';
-import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
+import { loadImages, toDisplay, type LoadedImages } from './images';
+import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
+import type { ImageSet } from '../core/data/imageset';
+import { fetchModelFiles, loadModel, readEntries, sha256Hex, type LoadedWorkerModel } from './model';
 
 function fail(msg: string, name = 'InputError'): never {
   throw Object.assign(new Error(msg), { name });
 }
 
 /** Where the current analysis' images come from, in model input space. */
-type Inputs = { kind: 'set'; data: Float32Array; p: Preprocessing } | { kind: 'bundle'; u8: Uint8Array; p: Preprocessing } | null;
+type Inputs = { kind: 'set'; data: Float32Array; p: Preprocessing } | { kind: 'pixels'; u8: Uint8Array; h: number; w: number; c: number; p: Preprocessing } | null;
 
 export class Session implements WorkerApi {
   private report: BackendReport | null = null;
@@ -85,6 +87,10 @@ export class Session implements WorkerApi {
   async loadImages(files: FileEntry[], options: ImageOptions = {}): Promise<ImageSetInfo> {
     if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
     if (!files.length) fail('loadImages: no files given (0 images).');
+    const json = files.find((f) => /\.json$/i.test(f.path));
+    if (json && /"codec-imageset"/.test(await json.file.slice(0, 4096).text())) {
+      return this.useImageSet(await imageSetFromFiles(json.file, files.map((f) => f.file)), options);
+    }
     const p: Preprocessing = { ...this.model.info.preprocessing, ...(options.preprocessing ?? {}) };
     this.images = await loadImages(files, p, this.model.info.classNames, options);
     return this.images.info;
@@ -94,9 +100,24 @@ export class Session implements WorkerApi {
     const isUrl = 'url' in source;
     const bundle = isUrl ? await fetchBundle(source.url) : await bundleFromFiles(source.files);
     const baseUrl = isUrl ? new URL(source.url.endsWith('/') ? source.url : source.url.replace(/manifest\.json$/, ''), self.location.href).href : null;
-    const analysis = new Analysis(bundle, isUrl ? baseUrl! : `files:${bundle.manifest.createdAt}`, isUrl ? (/\/demo\/|\/fixture\//.test(source.url) ? 'demo' : 'url') : 'files', baseUrl);
     const man = bundle.manifest;
-    const inputs: Inputs = man.inputs ? { kind: 'bundle', u8: bundle.array(man.inputs) as Uint8Array, p: man.preprocessing } : null;
+    // Pixels for heatmaps and thumbnails: inside the bundle, or in the image set it names.
+    let inputs: Inputs = null;
+    if (man.inputs) {
+      const [, h, w, c] = man.inputs.shape;
+      inputs = { kind: 'pixels', u8: bundle.array(man.inputs) as Uint8Array, h, w, c, p: man.preprocessing };
+    } else if (man.imagesSource && baseUrl) {
+      try {
+        const set = await fetchImageSet(new URL(man.imagesSource, baseUrl).href);
+        const { height: h, width: w, channels: c } = set.header;
+        inputs = { kind: 'pixels', u8: pickPixels(set, indicesOf(set, man.images)), h, w, c, p: man.preprocessing };
+      } catch {
+        /* browsing works without pixels; heatmaps will say so */
+      }
+    }
+    const sprite = !man.sprite && inputs?.kind === 'pixels' ? spriteFromPixels(inputs.u8, man.images.length, inputs.h, inputs.w, inputs.c) : null;
+    const origin = isUrl ? (/\/demo\/|\/fixture\//.test(source.url) ? 'demo' : 'url') : 'files';
+    const analysis = new Analysis(bundle, isUrl ? baseUrl! : `files:${man.createdAt}`, origin, baseUrl, false, sprite);
     const modelUrl = baseUrl && man.model.path ? new URL(man.model.path, baseUrl).href : null;
     this.current = { analysis, inputs, modelUrl };
     clearHeatmapCache();
@@ -109,6 +130,23 @@ export class Session implements WorkerApi {
       }
     }
     return this.summary();
+  }
+
+  /** An image set file (codec-imageset JSON + uint8 binary) by URL, e.g. the demo's test set. */
+  async loadImageSetUrl(url: string, options: ImageOptions = {}): Promise<ImageSetInfo> {
+    return this.useImageSet(await fetchImageSet(url), options);
+  }
+
+  private async useImageSet(set: ImageSet, options: ImageOptions): Promise<ImageSetInfo> {
+    if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
+    const p: Preprocessing = { ...this.model.info.preprocessing, ...(options.preprocessing ?? {}) };
+    const { input, classNames } = imageSetToInputSet(set, p, options.maxImages);
+    const hash = await sha256Hex([new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), new TextEncoder().encode(JSON.stringify(p))]);
+    const n = input.n;
+    const { height: h, width: w, channels: c } = set.header;
+    const info: ImageSetInfo = { count: n, names: input.names, labels: input.labels ?? null, classNames: this.model.info.classNames ?? classNames, hash, preprocessing: p, skipped: [] };
+    this.images = { set: input, info, sprite: spriteFromPixels(set.pixels.subarray(0, n * h * w * c), n, h, w, c) };
+    return info;
   }
 
   private summary(): BundleSummary {
@@ -239,15 +277,8 @@ export class Session implements WorkerApi {
     const p = c.inputs.p;
     const per = p.height * p.width * p.channels;
     if (c.inputs.kind === 'set') return { x: c.inputs.data.subarray(index * per, (index + 1) * per), p };
-    const u8 = c.inputs.u8.subarray(index * per, (index + 1) * per);
-    const rgba = new Uint8Array(p.height * p.width * 4);
-    for (let i = 0; i < p.height * p.width; i++) {
-      for (let ch = 0; ch < 3; ch++) rgba[4 * i + ch] = u8[p.channels * i + (p.channels === 1 ? 0 : ch)];
-      rgba[4 * i + 3] = 255;
-    }
-    const x = new Float32Array(per);
-    toInput(rgba, p, x, 0);
-    return { x, p };
+    const { u8, h, w, c: ch } = c.inputs;
+    return { x: pixelsToInputs(u8.subarray(index * h * w * ch, (index + 1) * h * w * ch), 1, h, w, ch, p), p };
   }
 
   async imagePixels(index: number): Promise<ImagePixels> {

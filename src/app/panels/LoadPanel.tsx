@@ -1,4 +1,5 @@
 /** The sidebar: demo picker, model / images / bundle inputs, analysis settings, run and progress. */
+import { useState } from 'react';
 import type { Baseline, Method, Target } from '../../worker/api';
 import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
@@ -37,6 +38,7 @@ export function LoadPanel() {
           </p>
         )}
         <DropZone label="Images" hint="files or a folder (sub-folders = classes; labels.csv; classes.txt)" accept="image/*,.csv,.txt" folder disabled={busy || !model} testId="images" onFiles={(f) => void controller.loadImages(f)} />
+        <DemoImages />
         {images && (
           <p className="small" data-testid="images-info">
             {images.count} images at {images.preprocessing.height}×{images.preprocessing.width}×{images.preprocessing.channels}
@@ -56,6 +58,32 @@ export function LoadPanel() {
         </p>
       )}
     </aside>
+  );
+}
+
+/** The image set shipped with the build, for a model of the same input size. */
+function DemoImages() {
+  const sets = useApp((s) => s.demoImageSets);
+  const model = useApp((s) => s.model);
+  const busy = useApp((s) => s.job.kind !== 'idle');
+  const controller = useController();
+  const [count, setCount] = useState(200);
+  if (!sets.length || !model) return null;
+  return (
+    <div className="demo-images small">
+      {sets.map((d) => (
+        <button key={d.url} type="button" disabled={busy} onClick={() => void controller.loadImageSet(d.url, count)} data-testid="demo-images">
+          {d.label}
+        </button>
+      ))}
+      <select value={count} onChange={(e) => setCount(Number(e.target.value))} aria-label="How many images" disabled={busy}>
+        {[50, 200, 500, 2000].map((n) => (
+          <option key={n} value={n}>
+            first {n}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

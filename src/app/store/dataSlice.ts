@@ -10,11 +10,19 @@ export interface DemoEntry {
   bundle: string;
 }
 
+export interface DemoImageSet {
+  label: string;
+  /** URL of the codec-imageset JSON, relative to the page. */
+  url: string;
+}
+
 export interface DataSlice {
   backend: BackendReport | null;
   model: ModelInfo | null;
-  /** The model's files, kept so a restarted worker can reload them. */
   images: ImageSetInfo | null;
+  /** Image sets shipped with the build (the demo's test set). */
+  demoImageSets: DemoImageSet[];
+  setDemoImageSets: (d: DemoImageSet[]) => void;
   analysis: BundleSummary | null;
   demos: DemoEntry[];
   setBackendReport: (b: BackendReport) => void;
@@ -29,6 +37,8 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
   backend: null,
   model: null,
   images: null,
+  demoImageSets: [],
+  setDemoImageSets: (demoImageSets) => set({ demoImageSets }),
   analysis: null,
   demos: [],
   setBackendReport: (backend) => set({ backend }),

@@ -1,0 +1,139 @@
+/**
+ * The worker API in Node, on the same engine (WASM backend): load a model from files, an image
+ * set from its two files, analyze with progress, browse the views, heatmaps, cancel, and the
+ * one-line errors. (Backend choice and image decoding need a browser: the e2e specs cover them.)
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../cli/nodeBackend';
+import { chainCnn } from '../../tests/helpers/models';
+import { modelToFiles } from '../../tests/helpers/modelFiles';
+import type { AnalyzeSettings, FileEntry, Progress } from './api';
+import { Session } from './session';
+
+const entry = (name: string, data: Uint8Array | string): FileEntry => ({ file: new File([data as BlobPart], name), path: name });
+
+async function modelEntries(): Promise<FileEntry[]> {
+  const files = await modelToFiles(chainCnn());
+  return [...files].map(([k, v]) => entry(k, v));
+}
+
+/** A codec-imageset of n 6x6x1 images (seeded), labels i % 3. */
+function imageSetEntries(n = 9): FileEntry[] {
+  const px = new Uint8Array(n * 36);
+  let a = 7;
+  for (let i = 0; i < px.length; i++) px[i] = (a = (a * 1103515245 + 12345) % 2 ** 31) % 256;
+  const header = { format: 'codec-imageset', version: 1, count: n, height: 6, width: 6, channels: 1, data: 'set.bin', labels: Array.from({ length: n }, (_, i) => i % 3), classNames: ['x', 'y', 'z'] };
+  return [entry('set.json', JSON.stringify(header)), entry('set.bin', px)];
+}
+
+const SETTINGS: AnalyzeSettings = { layers: ['a', 'b'], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 8, modes: false, useCache: false };
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+describe('Session (the worker API)', () => {
+  it('loadModel lists layers with shapes and cuts, and hashes the files', async () => {
+    const s = new Session();
+    const info = await s.loadModel(await modelEntries());
+    expect(info.inputShape).toEqual([6, 6, 1]);
+    expect(info.numClasses).toBe(3);
+    expect(info.layers.map((l) => [l.name, l.analyzable])).toEqual([['a', true], ['b', true], ['flat', false], ['out', false]]);
+    expect(info.layers.find((l) => l.name === 'b')!.outputShape).toEqual([6, 6, 4]);
+    expect(info.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('loadModel errors name the file and the problem', async () => {
+    const s = new Session();
+    await expect(s.loadModel([entry('model.json', '{"modelTopology": ')])).rejects.toThrow(/model\.json: not valid JSON/);
+    const files = await modelEntries();
+    await expect(s.loadModel(files.filter((f) => f.path === 'model.json'))).rejects.toThrow(/group1-shard1of1\.bin: weight shard is missing/);
+    await expect(s.loadModel([entry('notes.txt', 'hi')])).rejects.toThrow(/no model\.json among the files \(notes\.txt\)/);
+  });
+
+  it('analyze reports progress, and the decomposition bars plus residual sum to F(x) - F(x0)', async () => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    const info = await s.loadImages(imageSetEntries());
+    expect(info).toMatchObject({ count: 9, labels: [0, 1, 2, 0, 1, 2, 0, 1, 2] });
+    const progress: Progress[] = [];
+    const summary = await s.analyze(SETTINGS, (p) => progress.push(p));
+    expect(summary.layers.map((l) => l.name)).toEqual(['a', 'b']);
+    expect(summary.partial).toBe(false);
+    expect(summary.images.count).toBe(9);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.total === 9 && p.done <= 9)).toBe(true);
+    expect(progress.at(-1)!.layersDone).toEqual(['a', 'b']);
+    const grid = await s.modeGrid('b', 'contributions');
+    expect(grid.kind).toBe('channels');
+    expect(grid.cards.length).toBe(4);
+    for (let i = 0; i < 9; i++) {
+      const d = await s.decomposition(i, 'b', 'contributions');
+      const sum = d.bars.reduce((t, b) => t + b.share, 0) + d.residual;
+      expect(Math.abs(sum - (d.F - d.F0))).toBeLessThan(1e-5);
+    }
+    const m = await s.classMatrix('b', 'contributions');
+    expect(m.values.length).toBe(m.modes.length * 3);
+  });
+
+  it('heatmap and imagePixels work on the analyzed images', async () => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    await s.loadImages(imageSetEntries());
+    await s.analyze(SETTINGS, () => undefined);
+    const px = await s.imagePixels(2);
+    expect(px.rgba.length).toBe(6 * 6 * 4);
+    const leaks: Record<string, number> = {};
+    for (const resolution of ['layer', 'input'] as const) {
+      const before = tf.memory().numTensors;
+      const h = await s.heatmap({ image: 2, layer: 'b', mode: 1, source: 'contributions', resolution });
+      leaks[resolution] = tf.memory().numTensors - before;
+      expect(h.values.length).toBe(36);
+      expect(h.resolution).toBe(resolution);
+      expect(h.maxAbs).toBeGreaterThanOrEqual(0);
+    }
+    expect(leaks.layer).toBe(0);
+    await expect(s.heatmap({ image: 99, layer: 'b', mode: 1, source: 'contributions', resolution: 'layer' })).rejects.toThrow(/image index 99 is out of range \[0, 9\)/);
+  });
+
+  // core/heatmap/inputMap.ts passes tf.zerosLike(x) to gradPass and never disposes it (one tensor
+  // per input-resolution heatmap). Marked as failing until the engine fixes it; then drop `.fails`.
+  it.fails('an input-resolution heatmap leaks no tensor (engine: inputModeMap leaks its baseline)', async () => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    await s.loadImages(imageSetEntries());
+    await s.analyze(SETTINGS, () => undefined);
+    await s.heatmap({ image: 0, layer: 'b', mode: 1, source: 'contributions', resolution: 'input' });
+    const before = tf.memory().numTensors;
+    await s.heatmap({ image: 1, layer: 'b', mode: 1, source: 'contributions', resolution: 'input' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('cancel stops a running analysis and keeps the previous one', async () => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    await s.loadImages(imageSetEntries());
+    const first = await s.analyze({ ...SETTINGS, steps: 2 }, () => undefined);
+    let cancelled = false;
+    const run = s.analyze({ ...SETTINGS, steps: 256 }, () => {
+      if (!cancelled) {
+        cancelled = true;
+        s.cancel();
+      }
+    });
+    await expect(run).rejects.toThrow(/cancelled/);
+    expect((await s.decomposition(0, 'a', 'contributions')).layer).toBe('a');
+    expect(first.layers.length).toBe(2);
+  });
+
+  it('analyze refuses bad settings with one-line errors', async () => {
+    const s = new Session();
+    await expect(s.analyze(SETTINGS, () => undefined)).rejects.toThrow(/analyze: no model loaded/);
+    await s.loadModel(await modelEntries());
+    await expect(s.analyze(SETTINGS, () => undefined)).rejects.toThrow(/no images loaded \(0 images\)/);
+    await s.loadImages(imageSetEntries());
+    await expect(s.analyze({ ...SETTINGS, steps: 0 }, () => undefined)).rejects.toThrow(/steps must be an integer in \[1, 512\], but got 0/);
+    await expect(s.analyze({ ...SETTINGS, layers: ['nope'] }, () => undefined)).rejects.toThrow(/unknown layer nope/);
+  });
+});
