@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { asMatrix } from '../attribution/finish';
 import { check } from '../errors';
-import { Executor, type Frontier } from '../model/executor';
+import { disposeFrontier, type Frontier, type HookableModel } from '../model/runner';
 import { channelMask, topChannels, type AblationKind } from './channels';
 
 export interface AblationOutputs {
@@ -29,7 +29,7 @@ export class AblationSession {
 
   /** Runs x up to `layer` once. Top-level layers only. Dispose when done. */
   constructor(
-    private readonly exec: Executor,
+    private readonly exec: HookableModel,
     x: tf.Tensor,
     readonly layer: string,
   ) {
@@ -69,6 +69,6 @@ export class AblationSession {
   }
 
   dispose(): void {
-    Executor.disposeFrontier(this.frontier);
+    disposeFrontier(this.frontier);
   }
 }

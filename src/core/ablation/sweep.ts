@@ -8,7 +8,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { rng, sample } from '../util/rng';
 import { AblationSession } from './ablate';
 import { channelMask, topChannels, type AblationKind } from './channels';
@@ -33,7 +33,7 @@ export interface CorrectnessOptions {
 
 /** Correctness of each image before and after ablating the top p% channels by `scores`. */
 export async function ablationCorrectness(
-  exec: Executor,
+  exec: HookableModel,
   images: (start: number, end: number) => tf.Tensor,
   n: number,
   labels: ArrayLike<number>,

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { gradPass } from './conductance';
 import { finishLayer, forwardAtX } from './finish';
 import type { AttributionResult, LayerAttribution } from './result';
@@ -19,7 +19,7 @@ export interface ActGradOptions {
   keepMaps?: boolean;
 }
 
-export async function actGrad(exec: Executor, x: tf.Tensor, options: ActGradOptions): Promise<AttributionResult> {
+export async function actGrad(exec: HookableModel, x: tf.Tensor, options: ActGradOptions): Promise<AttributionResult> {
   const { layers, target = { kind: 'logit' }, normalize = false, keepMaps = false } = options;
   check(layers.length > 0, () => `actGrad: layers must name at least one layer, but got none.`);
   const infos = layers.map((l) => exec.layer(l));

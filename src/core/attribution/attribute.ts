@@ -1,7 +1,7 @@
 /** One entry point for every attribution method, as the CLI, the worker and the pipeline call it. */
 import type * as tf from '@tensorflow/tfjs';
 import { keyword } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { actGrad } from './actGrad';
 import { conductance, type AttributionProgress } from './conductance';
 import { hiddenPathIg } from './hiddenIg';
@@ -25,7 +25,7 @@ export interface AttributeOptions {
   onProgress?: (p: AttributionProgress) => void;
 }
 
-export async function attribute(exec: Executor, x: tf.Tensor, options: AttributeOptions): Promise<AttributionResult> {
+export async function attribute(exec: HookableModel, x: tf.Tensor, options: AttributeOptions): Promise<AttributionResult> {
   const method = keyword(options.method ?? 'conductance', 'method', METHODS);
   switch (method) {
     case 'conductance':

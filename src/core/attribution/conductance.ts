@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { asMatrix, finishLayer, forwardAtX } from './finish';
 import { alphaChunkFor, alphas, interpolate, makeBaseline, type BaselineSpec } from './path';
 import type { AttributionResult, LayerAttribution } from './result';
@@ -22,7 +22,7 @@ export interface AttributionProgress {
 }
 
 export interface ConductanceOptions {
-  /** Layers to attribute (names from Executor.layers()). */
+  /** Layers to attribute (names from exec.layers()). */
   layers: string[];
   /** Number of path steps S (S + 1 evaluations). Default 10, as the paper's figures. */
   steps?: number;
@@ -42,7 +42,7 @@ export interface ConductanceOptions {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
-export async function conductance(exec: Executor, x: tf.Tensor, options: ConductanceOptions): Promise<AttributionResult> {
+export async function conductance(exec: HookableModel, x: tf.Tensor, options: ConductanceOptions): Promise<AttributionResult> {
   const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', keepMaps = false, alphaChunk = 0, memoryBudgetBytes = 256 * 2 ** 20, signal, onProgress } = options;
   check(Number.isInteger(steps) && steps >= 1, () => `conductance: steps must be an integer >= 1, but got ${steps}.`);
   check(layers.length > 0, () => `conductance: layers must name at least one layer, but got none.`);
@@ -123,7 +123,7 @@ export async function conductance(exec: Executor, x: tf.Tensor, options: Conduct
  * `al`, rows alpha-first. The caller disposes every returned tensor.
  */
 export function gradPass(
-  exec: Executor,
+  exec: HookableModel,
   x0: tf.Tensor,
   x: tf.Tensor,
   al: number[],

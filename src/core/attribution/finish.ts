@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { eiReduce, netReduce } from './reductions';
 import { completenessError, type LayerAttribution } from './result';
 import { needsClass, type TargetSpec } from './targets';
@@ -21,7 +21,7 @@ export interface ForwardAtX {
 }
 
 /** Forward pass at x: softmax probabilities and each image's target class (fixed along the path). */
-export function forwardAtX(exec: Executor, x: tf.Tensor, target: TargetSpec): ForwardAtX {
+export function forwardAtX(exec: HookableModel, x: tf.Tensor, target: TargetSpec): ForwardAtX {
   const b = x.shape[0];
   const [probsT, predT] = tf.tidy(() => {
     const z = asMatrix(exec.predict(x));

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
-import { Executor } from '../model/executor';
+import { disposeFrontier, frontierOutput, type HookableModel } from '../model/runner';
 import type { AttributionProgress } from './conductance';
 import { asMatrix, finishLayer, forwardAtX } from './finish';
 import { alphas, makeBaseline, type BaselineSpec } from './path';
@@ -30,7 +30,7 @@ export interface HiddenIgOptions {
   onProgress?: (p: AttributionProgress) => void;
 }
 
-export async function hiddenPathIg(exec: Executor, x: tf.Tensor, options: HiddenIgOptions): Promise<AttributionResult> {
+export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: HiddenIgOptions): Promise<AttributionResult> {
   const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', from = 'baseline', keepMaps = false, alphaChunk = 11, signal, onProgress } = options;
   check(Number.isInteger(steps) && steps >= 1, () => `hiddenPathIg: steps must be an integer >= 1, but got ${steps}.`);
   check(layers.length > 0, () => `hiddenPathIg: layers must name at least one layer, but got none.`);
@@ -48,10 +48,10 @@ export async function hiddenPathIg(exec: Executor, x: tf.Tensor, options: Hidden
       check(!info.nested, () => `hiddenPathIg: ${layer} is inside a nested model; use conductance there.`);
       const fx = exec.forwardTo(x, layer);
       const fx0 = exec.forwardTo(x0, layer);
-      const outId = exec.plan.steps[fx.stepIndex].outputIds[0];
-      const a = fx.tensors.get(outId)!;
-      const a0 = from === 'zero' ? tf.zerosLike(a) : fx0.tensors.get(outId)!.clone();
-      Executor.disposeFrontier(fx0);
+      const outId = fx.outputKey;
+      const a = frontierOutput(fx);
+      const a0 = from === 'zero' ? tf.zerosLike(a) : frontierOutput(fx0).clone();
+      disposeFrontier(fx0);
       let gSum = tf.zerosLike(a);
       const Fa = new Float32Array(b);
       const Fa0 = new Float32Array(b);
@@ -64,13 +64,13 @@ export async function hiddenPathIg(exec: Executor, x: tf.Tensor, options: Hidden
           const [next, fv] = tf.tidy(() => {
             const diff = tf.sub(a, a0);
             const path = tf.concat(al.map((t) => tf.add(a0, tf.mul(diff, t))), 0);
-            const tiled = new Map<number, tf.Tensor>();
+            const tiled = new Map<string, tf.Tensor>();
             for (const [id, t] of fx.tensors) if (id !== outId) tiled.set(id, tf.tile(t, [n, ...Array(t.rank - 1).fill(1)]));
             const kRep = tf.tile(classIdx, [n]);
             let fKept: tf.Tensor | null = null;
             const { grad } = tf.valueAndGrad((p: tf.Tensor) => {
               const env = new Map(tiled).set(outId, p);
-              const r = exec.runFrom({ layer, stepIndex: fx.stepIndex, tensors: env });
+              const r = exec.runFrom({ layer, outputKey: outId, tensors: env });
               const per = tgt(asMatrix(r.outputs[0]), kRep);
               fKept = tf.keep(per);
               return tf.sum(per) as tf.Scalar;
@@ -100,7 +100,7 @@ export async function hiddenPathIg(exec: Executor, x: tf.Tensor, options: Hidden
         }
       } finally {
         tf.dispose([gSum, a0]);
-        Executor.disposeFrontier(fx);
+        disposeFrontier(fx);
       }
     }
     return { method: 'hidden-ig', layers: out, F, F0, targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { gradPass } from '../attribution/conductance';
 import { targetFn, type TargetSpec } from '../attribution/targets';
 import { check } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 
 export interface InputMapResult {
   /** sum over colour channels of g_x * x: (H, W). */
@@ -17,7 +17,7 @@ export interface InputMapResult {
 }
 
 /** Gradient x input through `channels` of `layer` for one image x (1, H, W, Cin). */
-export function inputModeMap(exec: Executor, x: tf.Tensor4D, layer: string, channels: number[], target: TargetSpec, classIndex: number): InputMapResult {
+export function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string, channels: number[], target: TargetSpec, classIndex: number): InputMapResult {
   check(x.shape[0] === 1, () => `inputModeMap: expected one image, but got a batch of ${x.shape[0]}.`);
   const info = exec.layer(layer);
   const c = info.outputShape[info.outputShape.length - 1];

@@ -7,44 +7,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { CodecError, check } from '../errors';
 import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type Step, type TfContainer } from './graph';
+import { disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 
-export interface Hooks {
-  /** Layers whose outputs (after mask and probe) are returned in `captured`. */
-  capture?: Iterable<string>;
-  /** Replaces a layer's output (applied first). */
-  replace?: Map<string, tf.Tensor>;
-  /** Multiplies a layer's output by a mask broadcast over its trailing (channel) axis. */
-  masks?: Map<string, tf.Tensor>;
-  /** Added to a layer's output (applied last): zero-valued probes for gradients. */
-  probes?: Map<string, tf.Tensor>;
-}
+export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 
-export interface RunResult {
-  outputs: tf.Tensor[];
-  captured: Map<string, tf.Tensor>;
-}
+/** Frontier keys are the symbolic tensor ids of the layer graph, as strings. */
+const key = (id: number) => String(id);
 
-/** The state of a forward pass just after one top-level layer: every tensor later steps read. */
-export interface Frontier {
-  layer: string;
-  stepIndex: number;
-  tensors: Map<number, tf.Tensor>;
-}
-
-export interface LayerInfo {
-  name: string;
-  className: string;
-  /** Output shape without the batch axis. */
-  outputShape: number[];
-  /** Completeness (sum of contributions = F(x) - F(x0)) is expected only at cuts. */
-  isCut: boolean;
-  /** Position in execution order. */
-  index: number;
-  /** True for layers inside a nested model (named `outer/inner`). */
-  nested: boolean;
-}
-
-export class Executor {
+export class Executor implements HookableModel {
   readonly plan: GraphPlan;
   readonly cuts: Set<string>;
   private readonly steps: Map<string, Step>;
@@ -105,8 +75,7 @@ export class Executor {
    * (the layer's own output included, before any hook). Dispose with `disposeFrontier`.
    */
   forwardTo(x: tf.Tensor, layer: string): Frontier {
-    const stepIndex = this.plan.steps.findIndex((s) => s.name === layer);
-    check(stepIndex >= 0, () => `Executor.forwardTo: ${layer} is not a top-level layer of the model.`);
+    const stepIndex = this.stepIndex(layer, 'forwardTo');
     const needed = this.neededAfter(stepIndex);
     const ids: number[] = [];
     const kept = tf.tidy(() => {
@@ -121,26 +90,33 @@ export class Executor {
       }
       return list;
     });
-    const tensors = new Map<number, tf.Tensor>(ids.map((id, j) => [id, kept[j]]));
-    return { layer, stepIndex, tensors };
+    const tensors = new Map<string, tf.Tensor>(ids.map((id, j) => [key(id), kept[j]]));
+    return { layer, outputKey: key(this.plan.steps[stepIndex].outputIds[0]), tensors };
   }
 
   /** Continues a forward pass from a frontier; hooks on the frontier's layer apply to its output. */
   runFrom(frontier: Frontier, hooks: Hooks = {}): RunResult {
     this.checkHooks(hooks);
-    const env = new Map(frontier.tensors);
-    const step = this.plan.steps[frontier.stepIndex];
+    const stepIndex = this.stepIndex(frontier.layer, 'runFrom');
+    const env = new Map<number, tf.Tensor>([...frontier.tensors].map(([k, t]) => [Number(k), t]));
+    const step = this.plan.steps[stepIndex];
     const captured = new Map<string, tf.Tensor>();
     const first = env.get(step.outputIds[0]);
     check(first !== undefined, () => `Executor.runFrom: frontier of ${frontier.layer} lacks its output.`);
     env.set(step.outputIds[0], this.applyHooks(step.name, first, hooks, captured));
-    const outputs = this.execute(this.plan, env, hooks, frontier.stepIndex + 1, captured);
+    const outputs = this.execute(this.plan, env, hooks, stepIndex + 1, captured);
     return { outputs, captured };
   }
 
+  /** Same as runner.ts' disposeFrontier (kept for callers of the static form). */
   static disposeFrontier(f: Frontier): void {
-    for (const t of f.tensors.values()) t.dispose();
-    f.tensors.clear();
+    disposeFrontier(f);
+  }
+
+  private stepIndex(layer: string, where: string): number {
+    const i = this.plan.steps.findIndex((s) => s.name === layer);
+    check(i >= 0, () => `Executor.${where}: ${layer} is not a top-level layer of the model.`);
+    return i;
   }
 
   private neededAfter(stepIndex: number): Set<number> {
