@@ -33,7 +33,10 @@ export interface TfContainer extends TfLayer {
 }
 
 export interface Step {
-  /** The layer's name, prefixed by its enclosing models' names (`outer/inner`) when nested. */
+  /**
+   * The layer's name, prefixed by its enclosing models' names (`outer/inner`) when nested, and
+   * suffixed `@k` for the k-th further application of a shared layer (`conv`, `conv@1`).
+   */
   name: string;
   layer: TfLayer;
   className: string;
@@ -67,12 +70,16 @@ export function buildPlan(model: TfContainer, prefix = ''): GraphPlan {
     .map(Number)
     .sort((a, b) => b - a);
   const steps: Step[] = [];
+  // A layer applied k times (shared weights) gives k steps: `name`, `name@1`, `name@2`, ...
+  const uses = new Map<string, number>();
   for (const d of depths) {
     for (const node of model.nodesByDepth[String(d)]) {
       const layer = node.outboundLayer;
       const className = layer.getClassName();
       if (className === 'InputLayer') continue;
-      const name = prefix + layer.name;
+      const k = uses.get(layer.name) ?? 0;
+      uses.set(layer.name, k + 1);
+      const name = prefix + layer.name + (k > 0 ? `@${k}` : '');
       const shape = node.outputTensors[0]?.shape ?? [];
       steps.push({
         name,
