@@ -54,7 +54,9 @@ const optimizer = tf.train.adam(2e-3);
 const random = rng(seed);
 const order = Array.from({ length: train.count }, (_, i) => i);
 const stepsPerEpoch = Math.floor(train.count / batch);
-const totalSteps = epochs * stepsPerEpoch;
+// The planned number of steps: all epochs, or fewer when the time budget will not fit them
+// (measured over the first 20 steps), so the cosine decay ends when training does.
+let totalSteps = epochs * stepsPerEpoch;
 const t0 = Date.now();
 let step = 0;
 let done = false;
@@ -75,10 +77,15 @@ for (let e = 0; e < epochs && !done; e++) {
     }, true)!;
     lossSum += loss.dataSync()[0];
     tf.dispose([x, y, loss]);
+    if (step === 20) {
+      const perStep = (Date.now() - t0) / 21;
+      totalSteps = Math.min(totalSteps, Math.floor(budgetMs / perStep));
+      console.error(`[train ${name}] ${perStep.toFixed(0)} ms per step; planning ${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs)`);
+    }
     if (s % 100 === 0) console.error(`[train ${name}] epoch ${e + 1}/${epochs} step ${s}/${stepsPerEpoch} loss ${(lossSum / (s + 1)).toFixed(4)} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    if (Date.now() - t0 > budgetMs) {
+    if (step + 1 >= totalSteps || Date.now() - t0 > budgetMs * 1.1) {
       done = true;
-      console.error(`[train ${name}] time budget reached in epoch ${e + 1}`);
+      console.error(`[train ${name}] planned steps done in epoch ${e + 1}`);
       break;
     }
   }

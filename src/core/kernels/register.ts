@@ -2,6 +2,7 @@
  * Registers the engine's gradient/kernel fixes for the backends that need them (see the files
  * beside this one). Idempotent; safe to call from Node, the worker and tests.
  */
+import { registerBatchNormGradient } from './batchNormGrad';
 import { registerConv2dGradients } from './conv2dGrad';
 import { registerDepthwiseGradients } from './depthwiseGrad';
 
@@ -12,5 +13,6 @@ export function registerFastGradients(): void {
   registered = true;
   // Filled in by kernels/*: each fix registers itself here.
   registerConv2dGradients('wasm');
+  registerBatchNormGradient();
   registerDepthwiseGradients('wasm');
 }
