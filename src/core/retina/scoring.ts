@@ -3,7 +3,8 @@
  * of the first hidden layer (matching.ts):
  *  - a mode's atom as weights over planted types: the net atom (negative + positive half of an ei
  *    atom) read at each type's matched channel;
- *  - the cells a mode drives: its mean code in each cell's own contributions (per-cell-rate target);
+ *  - the cells a mode drives: its mean weight (code, or its share of the output change) in each
+ *    cell's own contributions (per-cell-rate target);
  *  - cosine of the mode's type weights with the planted input weights of the cells it drives
  *    (their usage-weighted mean, each cell's weights at unit norm);
  *  - each cell's mean contribution profile in type space against its planted weights (no SAE);
@@ -26,7 +27,7 @@ export function toTypeSpace(rows: Float32Array, r: number, channels: number, typ
   return Array.from({ length: r }, (_, i) => typeToChannel.map((c) => (c < 0 ? 0 : rows[i * channels + c])));
 }
 
-/** Mean code of every mode in each cell's rows (codes: cells*n x K, cell-major): (cells x K). */
+/** Mean weight (code or share) of every mode in each cell's rows (codes: cells*n x K, cell-major): (cells x K). */
 export function modeUsage(codes: Float32Array, n: number, cells: number, k: number): number[][] {
   check(codes.length === n * cells * k, () => `modeUsage: codes must be ${n * cells} x ${k}, but got ${codes.length} values.`);
   return Array.from({ length: cells }, (_, c) => {
