@@ -44,8 +44,8 @@ function depth(v: unknown, d = 0): number {
 
 const baseName = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
-/** Parses and checks model.json; returns it with the byte size each weight needs. */
-export function parseModelJson(bytes: Uint8Array, file = 'model.json'): ModelJson {
+/** Parses and checks model.json (a LayersModel's, or with `format` 'graph-model' a GraphModel's). */
+export function parseModelJson(bytes: Uint8Array, file = 'model.json', format: 'layers-model' | 'graph-model' = 'layers-model'): ModelJson {
   if (bytes.length === 0) fail(file, 'the file is empty.');
   let json: ModelJson;
   try {
@@ -55,8 +55,9 @@ export function parseModelJson(bytes: Uint8Array, file = 'model.json'): ModelJso
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) fail(file, 'expected a JSON object with modelTopology and weightsManifest.');
   if (depth(json) > MAX_JSON_DEPTH) fail(file, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
-  if (json.format === 'graph-model') fail(file, 'this is a GraphModel (format "graph-model"); only LayersModels are supported by this loader.');
-  if (!json.modelTopology || typeof json.modelTopology !== 'object') fail(file, 'missing modelTopology (not a tfjs LayersModel).');
+  if (format === 'layers-model' && json.format === 'graph-model') fail(file, 'this is a GraphModel (format "graph-model"); load it with loadGraphModelFromFiles.');
+  if (format === 'graph-model' && json.format !== 'graph-model') fail(file, `expected a GraphModel (format "graph-model"), but format is ${JSON.stringify(json.format ?? null)}.`);
+  if (!json.modelTopology || typeof json.modelTopology !== 'object') fail(file, `missing modelTopology (not a tfjs ${format === 'graph-model' ? 'GraphModel' : 'LayersModel'}).`);
   if (!Array.isArray(json.weightsManifest)) fail(file, 'missing weightsManifest (the list of weight shards).');
   for (const group of json.weightsManifest) {
     if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) fail(file, 'weightsManifest groups need paths and weights arrays.');
@@ -87,12 +88,36 @@ export function layerClasses(topology: unknown): string[] {
   return out;
 }
 
+/** The bytes of `name` in `files` (keys are paths or file names). */
+export function findFile(files: Map<string, Uint8Array>, name: string): Uint8Array | undefined {
+  return files.get(name) ?? [...files].find(([k]) => baseName(k) === baseName(name))?.[1];
+}
+
 /** Loads the model whose model.json is `modelJsonName` in `files` (keys are file names). */
 export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJsonName = 'model.json'): Promise<LoadedModel> {
-  const byBase = new Map([...files].map(([k, v]) => [baseName(k), v]));
-  const jsonBytes = files.get(modelJsonName) ?? byBase.get(baseName(modelJsonName));
+  const jsonBytes = findFile(files, modelJsonName);
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName);
+  const { weightSpecs, weightData, shardNames } = readWeights(json, files);
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
+  } catch (e) {
+    const msg = (e as Error).message;
+    const unknown = /Unknown layer: (\w+)/.exec(msg);
+    if (unknown) {
+      const classes = layerClasses(json.modelTopology);
+      const idx = classes.indexOf(unknown[1]);
+      fail(modelJsonName, `layer class ${unknown[1]} is not supported by tfjs (no Lambda or custom layers); the layers before it are ${classes.slice(0, Math.max(0, idx)).join(', ') || 'none'}.`);
+    }
+    fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
+  }
+  checkFinite(model, modelJsonName);
+  return { model, modelJson: json, shardNames };
+}
+
+/** The weight shards model.json lists, checked present and sized right, joined in manifest order. */
+export function readWeights(json: ModelJson, files: Map<string, Uint8Array>): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer; shardNames: string[] } {
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const shardNames: string[] = [];
   const parts: Uint8Array[] = [];
@@ -101,7 +126,7 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     for (const w of group.weights) need += w.shape.reduce((p, d) => p * d, 1) * BYTES[w.quantization?.dtype ?? w.dtype ?? 'float32'];
     let got = 0;
     for (const p of group.paths) {
-      const shard = files.get(p) ?? byBase.get(baseName(p));
+      const shard = findFile(files, p);
       if (!shard) fail(baseName(p), `weight shard is missing (model.json lists it; drop it together with model.json).`);
       shardNames.push(p);
       parts.push(shard);
@@ -117,21 +142,7 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     weightData.set(p, off);
     off += p.length;
   }
-  let model: tf.LayersModel;
-  try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData: weightData.buffer }));
-  } catch (e) {
-    const msg = (e as Error).message;
-    const unknown = /Unknown layer: (\w+)/.exec(msg);
-    if (unknown) {
-      const classes = layerClasses(json.modelTopology);
-      const idx = classes.indexOf(unknown[1]);
-      fail(modelJsonName, `layer class ${unknown[1]} is not supported by tfjs (no Lambda or custom layers); the layers before it are ${classes.slice(0, Math.max(0, idx)).join(', ') || 'none'}.`);
-    }
-    fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
-  }
-  checkFinite(model, modelJsonName);
-  return { model, modelJson: json, shardNames };
+  return { weightSpecs, weightData: weightData.buffer, shardNames };
 }
 
 /** Refuses models with NaN or Inf weights, naming the weight. */
