@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../src/cli/main';
 import { saveModelToDir } from '../src/cli/fileIO';
 import { loadModelFromDisk } from '../src/cli/modelFiles';
 import { useNodeBackend } from '../src/cli/nodeBackend';
@@ -22,7 +23,26 @@ import { chainCnn } from './helpers/models';
 
 const run = promisify(execFile);
 let dir = '';
-const cli = (...args: string[]) => run('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: process.cwd(), maxBuffer: 32 * 2 ** 20 });
+const bin = (...args: string[]) => run('npx', ['tsx', 'src/cli/bin.ts', ...args], { cwd: process.cwd(), maxBuffer: 32 * 2 ** 20 });
+
+/** Runs the CLI in this process, capturing what it prints; rejects like a failed process would. */
+async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await runCli(args);
+    const res = { stdout: out.join('\n'), stderr: err.join('\n') };
+    if (code !== 0) throw Object.assign(new Error(`exit ${code}`), { code, ...res });
+    return res;
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+  }
+}
 
 function png(file: string, seed: number) {
   const p = new PNG({ width: 6, height: 6 });
@@ -70,7 +90,7 @@ describe('codec CLI', () => {
     const r = JSON.parse(stdout);
     const m = JSON.parse(readFileSync(path.join(dir, 'bundle/manifest.json'), 'utf8')) as BundleManifest;
     const atomsRef = m.layers[0].sae!.contributions!.arrays.atoms;
-    const atoms = new Float32Array(readFileSync(path.join(dir, 'bundle', atomsRef.file)).buffer.slice(0));
+    const atoms = new Float32Array(Uint8Array.from(readFileSync(path.join(dir, 'bundle', atomsRef.file))).buffer);
     // Independent: the image through pngjs, the model from memory.
     const img = PNG.sync.read(readFileSync(path.join(dir, 'images/b/img1.png')));
     const x = tf.tensor4d(Float32Array.from({ length: 36 }, (_, i) => img.data[i * 4] / 255), [1, 6, 6, 1]);
@@ -84,8 +104,8 @@ describe('codec CLI', () => {
     r.rows[0].before.forEach((v: number, i: number) => expect(v).toBeCloseTo(want.before[i], 5));
   });
 
-  it('predict prints one CSV line per image', async () => {
-    const { stdout } = await cli('predict', '--model', path.join(dir, 'model/model.json'), '--images', path.join(dir, 'images'));
+  it('predict prints one CSV line per image (through the real entry point)', async () => {
+    const { stdout } = await bin('predict', '--model', path.join(dir, 'model/model.json'), '--images', path.join(dir, 'images'));
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toBe('file,class,prob');
     expect(lines).toHaveLength(13);

@@ -14,7 +14,7 @@ commands:
   retina-report [--json]
 run a command with --help for its options.`;
 
-async function main(argv: string[]): Promise<number> {
+export async function dispatch(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case 'analyze':
@@ -41,12 +41,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
+/** Runs a command; any error becomes one line on stderr and exit code 1. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await dispatch(argv);
+  } catch (e) {
     const { message } = errorInfo(e);
     console.error(`codec: ${message.split('\n')[0]}`);
     if (process.env.CODEC_DEBUG) console.error(e);
-    process.exit(1);
-  },
-);
+    return 1;
+  }
+}
+
