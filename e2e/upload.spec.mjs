@@ -12,7 +12,7 @@ test('uploading a model and images analyzes them with progress', async ({ page, 
   page.on('request', (r) => requests.push(r.url()));
   await loadOwn(page, baseUrl);
   const loaded = await state(page, (s) => ({ model: s.model.name, layers: s.settings.layers, n: s.images.count, labelled: !!s.images.labels, classes: s.images.classNames }));
-  expect(loaded.n === 60 && loaded.labelled, `60 labelled images from the sub-folders: ${JSON.stringify(loaded)}`);
+  expect(loaded.n === 200 && loaded.labelled, `200 labelled images from the sub-folders: ${JSON.stringify(loaded)}`);
   expect(loaded.layers.length >= 3, `analyzable layers are pre-picked: ${loaded.layers}`);
   expect((await page.locator('[data-testid="model-info"]').textContent()).includes('28×28×1'), 'the model card shows the input shape');
   await setSteps(page, 24);
@@ -26,13 +26,13 @@ test('uploading a model and images analyzes them with progress', async ({ page, 
     return state(page, (s) => s.job.kind === 'idle');
   }, 'the analysis to finish', 90000, 50);
   expect(seen.length > 0, 'progress was reported');
-  expect(seen.every((p) => p.total === 60), `progress counts images out of 60: ${JSON.stringify(seen.slice(0, 3))}`);
+  expect(seen.every((p) => p.total === 200), `progress counts images out of 200: ${JSON.stringify(seen.slice(0, 3))}`);
   expect(seen.some((p) => p.eta !== null), 'an ETA was shown');
   const text = await page.locator('[data-testid="loaded"]').textContent();
   const a = await state(page, (s) => ({ origin: s.analysis.origin, layers: s.analysis.layers.map((l) => l.name), n: s.analysis.images.count, partial: s.analysis.partial, steps: s.analysis.settings.steps }));
-  expect(a.origin === 'analysis' && a.n === 60 && !a.partial && a.steps === 24, `a complete analysis of the upload: ${JSON.stringify(a)}`);
+  expect(a.origin === 'analysis' && a.n === 200 && !a.partial && a.steps === 24, `a complete analysis of the upload: ${JSON.stringify(a)}`);
   expect(a.layers.join() === loaded.layers.join(), `every picked layer is analyzed: ${a.layers}`);
-  expect(text.includes('60 images'), `header names the analysis: ${text}`);
+  expect(text.includes('200 images'), `header names the analysis: ${text}`);
   await until(() => state(page, (s) => s.heatmap.status === 'ready'), 'a heatmap of the uploaded analysis', 30000);
   await shot(page, 'analysis-done');
   // Privacy: every request stayed on this origin (blob: and data: URLs are local).
@@ -43,7 +43,7 @@ test('uploading a model and images analyzes them with progress', async ({ page, 
 
 test('a re-run of the same analysis comes from the IndexedDB cache', async ({ page, baseUrl }) => {
   await loadOwn(page, baseUrl);
-  await setSteps(page, 6, true);
+  await setSteps(page, 6, true, false);
   await page.click('[data-testid="analyze"]');
   await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis !== null), 'the first run', 60000);
   const t0 = Date.now();
@@ -79,7 +79,7 @@ test('cancel stops the analysis within a second and keeps the previous one', asy
 test('a cancel the worker does not answer restarts it, keeping model, images and finished layers', async ({ page, baseUrl }) => {
   await loadOwn(page, baseUrl);
   await page.evaluate(() => (window.__codec.controller.cancelGraceMs = 0));
-  await setSteps(page, 256);
+  await setSteps(page, 256, false, false);
   await page.click('[data-testid="analyze"]');
   await until(() => state(page, (s) => s.job.kind === 'analyzing' && s.job.progress && s.job.progress.done > 0), 'progress', 30000, 20);
   const gen = await page.evaluate(() => window.__codec.controller.client.generation);
@@ -88,7 +88,7 @@ test('a cancel the worker does not answer restarts it, keeping model, images and
   const after = await page.evaluate(() => window.__codec.controller.client.generation);
   expect(after === gen + 1, `the worker was replaced (generation ${gen} -> ${after})`);
   // The new worker has the model and images: a short analysis runs.
-  await setSteps(page, 4);
+  await setSteps(page, 4, false, false);
   await page.click('[data-testid="analyze"]');
   await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis?.origin === 'analysis' && !s.analysis.partial), 'an analysis in the new worker', 60000);
 });

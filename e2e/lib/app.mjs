@@ -14,9 +14,10 @@ export async function loadOwn(page, baseUrl, query = '?demo=none') {
   await until(() => state(page, (s) => s.images !== null && s.job.kind === 'idle'), 'the images to load');
 }
 
-export async function setSteps(page, steps, useCache = false) {
+export async function setSteps(page, steps, useCache = false, modes = true) {
   await page.fill('[data-testid="steps"]', String(steps));
   if (!useCache) await page.uncheck('[data-testid="use-cache"]');
+  if (!modes) await page.uncheck('[data-testid="train-modes"]');
 }
 
 /** Opens the app and waits for the demo (or, while no demo ships, the test fixture) to draw. */

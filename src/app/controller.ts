@@ -79,10 +79,7 @@ export class Controller {
       // The worker lives under assets/: resolve against the page, not the worker.
       const abs = new URL(url, document.baseURI).href;
       const summary = await this.client.api.loadBundle({ url: abs });
-      this.client.modelFiles = null;
-      this.client.imageFiles = null;
-      this.client.imageSetUrl = null;
-      this.client.modelUrl = null;
+      this.client.bundle = { url: abs };
       this.s.setAnalysis(summary);
     } catch (e) {
       this.error(`Could not open ${url}`, e);
@@ -95,6 +92,7 @@ export class Controller {
     this.s.setJob({ kind: 'loading', what: 'Opening the bundle' });
     try {
       this.s.setAnalysis(await this.client.api.loadBundle({ files }));
+      this.client.bundle = { files };
     } catch (e) {
       this.error('Could not open the bundle', e);
     } finally {
@@ -183,6 +181,7 @@ export class Controller {
     try {
       const summary = await run;
       if (this.client.generation !== gen) return;
+      this.client.bundle = null;
       this.s.setAnalysis(summary);
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
@@ -213,9 +212,18 @@ export class Controller {
       await this.client.restart();
       const summary = await this.client.api.analyze({ ...this.s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
       if (summary) {
+        this.client.bundle = null;
         this.s.setAnalysis(summary);
         this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}).` });
-      } else this.s.pushMessage({ level: 'info', title: 'Analysis cancelled', message: 'analyze: cancelled before any layer finished; the previous analysis is kept.' });
+      } else {
+        // Nothing of the cancelled run was kept: the previous analysis stays on screen (a bundle
+        // was re-opened by the restart; an analysis run here comes back from the cache if cached).
+        const prev = this.s.analysis;
+        if (prev && !this.client.bundle && (prev.origin === 'analysis' || prev.origin === 'cache')) {
+          this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: 'analyze: cancelled before any layer finished; the previous analysis could not be restored in the new worker (it was not cached): run it again.' });
+        } else this.s.pushMessage({ level: 'info', title: 'Analysis cancelled', message: 'analyze: cancelled before any layer finished; the previous analysis is kept.' });
+        this.syncViewsForce();
+      }
     } catch (e) {
       this.error('The worker could not restart', e);
     } finally {
@@ -253,6 +261,12 @@ export class Controller {
         if (now.status === 'loading' && now.key === key) this.s.setFetched(k, { status: 'error', key, message: errorText(e).message } as never);
       },
     );
+  }
+
+  /** Drops every fetched view and fetches again (after a worker restart). */
+  private syncViewsForce(): void {
+    for (const k of ['grid', 'actGrid', 'decomposition', 'matrix', 'heatmap', 'pixels'] as const) this.s.setFetched(k, { status: 'idle' });
+    this.syncViews();
   }
 
   private refetchHeatmap(): void {

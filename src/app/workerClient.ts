@@ -17,6 +17,8 @@ export class WorkerClient {
   modelUrl: string | null = null;
   imageFiles: FileEntry[] | null = null;
   imageSetUrl: { url: string; maxImages: number } | null = null;
+  /** The bundle on screen, when it came from a bundle (re-opened in a new worker). */
+  bundle: { url: string } | { files: FileEntry[] } | null = null;
   generation = 0;
   /** Called when the worker script fails (e.g. cannot load): the message for the banner. */
   onCrash: ((message: string) => void) | null = null;
@@ -48,6 +50,7 @@ export class WorkerClient {
     else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
     if (this.imageFiles) await api.loadImages(this.imageFiles);
     else if (this.imageSetUrl) await api.loadImageSetUrl(this.imageSetUrl.url, { maxImages: this.imageSetUrl.maxImages });
+    if (this.bundle) await api.loadBundle(this.bundle).catch(() => null);
   }
 }
 

@@ -1,12 +1,15 @@
 /**
- * Reading an analysis bundle (manifest.json + little-endian .bin arrays) from a file map, and
- * fetching one from a URL. Arrays are decoded lazily and cached.
- * TODO(engine): replace `decodeArray` with src/core/bundle/reader's getArray/getCsr once it lands;
- * this copy exists so the app runs before it does.
+ * An analysis bundle as the worker holds it: the manifest (validated by the engine's
+ * validateManifest) and every file it names, in memory, decoded synchronously by the engine's
+ * decodeArray and cached, so the views can read arrays without awaiting. Fetched from a URL (the
+ * static demo) or read from dropped files (a folder, or a .zip through the engine's unzipFiles).
  */
+import { decodeArray, type NumArray } from '../core/bundle/arrays';
 import type { ArrayRef, BundleManifest, CsrRef } from '../core/bundle/manifest';
+import { arrayRefs, validateManifest } from '../core/bundle/validate';
+import { unzipFiles } from '../core/bundle/zip';
 
-export type NumArray = Float32Array | Int32Array | Uint8Array | Uint16Array;
+export type { NumArray };
 
 export interface Csr {
   rowPtr: Int32Array;
@@ -15,79 +18,31 @@ export interface Csr {
   shape: [number, number];
 }
 
+/** The manifest as the worker reads it: the engine's, plus optional raw pixels of the images. */
+export type Manifest = BundleManifest & { inputs?: ArrayRef };
+
 function fail(msg: string): never {
   throw Object.assign(new Error(msg), { name: 'BundleError' });
 }
 
-function halfToFloat(h: number): number {
-  const s = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0) return s * 2 ** -14 * (f / 1024);
-  if (e === 31) return f ? NaN : s * Infinity;
-  return s * 2 ** (e - 15) * (1 + f / 1024);
-}
-
-const SIZE: Record<string, number> = { float32: 4, float16: 2, int32: 4, uint8: 1, uint16: 2 };
-
-export function decodeArray(bytes: Uint8Array, ref: ArrayRef): NumArray {
-  const n = ref.shape.reduce((p, d) => p * d, 1);
-  const size = SIZE[ref.dtype];
-  if (!size) fail(`bundle: ${ref.file} has unsupported dtype ${ref.dtype}.`);
-  if (bytes.byteLength !== n * size) fail(`bundle: ${ref.file} holds ${bytes.byteLength} bytes, but shape [${ref.shape}] of ${ref.dtype} needs ${n * size}.`);
-  const buf = bytes.byteOffset % size === 0 ? bytes : bytes.slice();
-  switch (ref.dtype) {
-    case 'float32':
-      return new Float32Array(buf.buffer, buf.byteOffset, n);
-    case 'int32':
-      return new Int32Array(buf.buffer, buf.byteOffset, n);
-    case 'uint8':
-      return new Uint8Array(buf.buffer, buf.byteOffset, n);
-    case 'uint16':
-      return new Uint16Array(buf.buffer, buf.byteOffset, n);
-    case 'float16': {
-      const h = new Uint16Array(buf.buffer, buf.byteOffset, n);
-      return Float32Array.from(h, halfToFloat);
-    }
-  }
-}
-
-/** Every file a manifest refers to (arrays, CSR parts, sprite). */
-export function referencedFiles(m: BundleManifest & { inputs?: ArrayRef }): string[] {
-  const out = new Set<string>();
-  const add = (r?: ArrayRef) => r && out.add(r.file);
-  const addCsr = (c?: CsrRef) => c && [c.rowPtr, c.colIdx, c.values].forEach(add);
-  add(m.outputs?.F);
-  add(m.outputs?.F0);
-  add(m.outputs?.targetClass);
-  add(m.outputs?.probs);
-  add(m.inputs);
-  for (const l of m.layers ?? []) {
-    Object.values(l.arrays ?? {}).forEach(add);
-    for (const s of [l.sae?.contributions, l.sae?.activations]) {
-      if (!s) continue;
-      add(s.arrays.atoms);
-      addCsr(s.arrays.codes);
-      add(s.classCorr);
-    }
-  }
+/** Every file a manifest refers to (arrays, CSR parts, pixels, sprite). */
+export function referencedFiles(m: Manifest): string[] {
+  const out = new Set(arrayRefs(m).map((r) => r.ref.file));
+  if (m.inputs) out.add(m.inputs.file);
   if (m.sprite) out.add(m.sprite.file);
   return [...out];
 }
 
-/** Structural checks with messages that name the field. */
-export function checkManifest(m: unknown, where: string): asserts m is BundleManifest {
-  const j = m as Partial<BundleManifest>;
-  if (!j || typeof j !== 'object') fail(`${where}: manifest.json is not a JSON object.`);
-  if (j.format !== 'codec-bundle') fail(`${where}: manifest.json format is ${JSON.stringify(j.format)}, expected "codec-bundle".`);
-  if (j.version !== 1) fail(`${where}: manifest.json version ${j.version} is not supported (expected 1).`);
-  if (!Array.isArray(j.images) || !Array.isArray(j.layers) || !j.outputs) fail(`${where}: manifest.json lacks images, layers or outputs.`);
+function validate(json: unknown, files?: Map<string, Uint8Array>): Manifest {
+  const m = validateManifest(json, files ? (f) => files.get(f)?.length : undefined) as Manifest;
+  if (!m.outputs?.F || !m.outputs.F0 || !m.outputs.targetClass) fail('bundle: manifest.json: outputs must name F, F0 and targetClass.');
+  return m;
 }
 
 export class BundleFiles {
   private cache = new Map<string, NumArray>();
   constructor(
-    readonly manifest: BundleManifest & { inputs?: ArrayRef },
+    readonly manifest: Manifest,
     readonly files: Map<string, Uint8Array>,
   ) {}
 
@@ -100,7 +55,7 @@ export class BundleFiles {
   array(ref: ArrayRef): NumArray {
     let a = this.cache.get(ref.file);
     if (!a) {
-      a = decodeArray(this.bytes(ref.file), ref);
+      a = decodeArray(this.bytes(ref.file), ref.dtype, ref.shape, ref.file);
       this.cache.set(ref.file, a);
     }
     return a;
@@ -139,37 +94,45 @@ export async function fetchBundle(url: string, signal?: AbortSignal): Promise<Bu
   } catch {
     fail(`bundle: ${root.pathname}manifest.json is not valid JSON.`);
   }
-  checkManifest(manifest, root.pathname);
   const files = new Map<string, Uint8Array>();
-  const names = referencedFiles(manifest);
   await Promise.all(
-    names.map(async (f) => {
+    referencedFiles(validate(manifest)).map(async (f) => {
       const r = await fetch(new URL(f, root), { signal });
       if (!r.ok) fail(`bundle: ${f} answered ${r.status} (manifest.json refers to it).`);
       files.set(f, new Uint8Array(await r.arrayBuffer()));
     }),
   );
-  return new BundleFiles(manifest, files);
+  return new BundleFiles(validate(manifest, files), files);
 }
 
-/** A bundle from dropped files (a folder with manifest.json). Paths are matched relative to the manifest. */
+/** A bundle from dropped files: a folder with manifest.json, or a .zip of one. */
 export async function bundleFromFiles(entries: { file: File; path: string }[]): Promise<BundleFiles> {
+  const zip = entries.find((e) => /\.zip$/i.test(e.path));
+  if (zip && !entries.some((e) => e.path.split('/').pop() === 'manifest.json')) {
+    const all = unzipFiles(new Uint8Array(await zip.file.arrayBuffer()), zip.path);
+    // A zip of the folder itself or of its contents: strip the folder prefix of manifest.json.
+    const man = [...all.keys()].find((k) => k.split('/').pop() === 'manifest.json');
+    if (!man) fail(`bundle: ${zip.path} holds no manifest.json.`);
+    const prefix = man.slice(0, man.length - 'manifest.json'.length);
+    const files = new Map([...all].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return fromMap(files, zip.path);
+  }
   const man = entries.find((e) => e.path.split('/').pop() === 'manifest.json');
-  if (!man) fail('bundle: no manifest.json among the dropped files.');
+  if (!man) fail('bundle: no manifest.json among the dropped files (drop the bundle folder, or its .zip).');
   const prefix = man.path.slice(0, man.path.length - 'manifest.json'.length);
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(await man.file.text());
-  } catch {
-    fail(`bundle: ${man.path} is not valid JSON.`);
-  }
-  checkManifest(manifest, man.path);
-  const byPath = new Map(entries.map((e) => [e.path.startsWith(prefix) ? e.path.slice(prefix.length) : e.path, e.file]));
   const files = new Map<string, Uint8Array>();
-  for (const f of referencedFiles(manifest)) {
-    const file = byPath.get(f) ?? entries.find((e) => e.path.endsWith('/' + f) || e.path === f)?.file;
-    if (!file) fail(`bundle: ${f} is missing among the dropped files (manifest.json refers to it).`);
-    files.set(f, new Uint8Array(await file.arrayBuffer()));
+  for (const e of entries) if (e.path.startsWith(prefix)) files.set(e.path.slice(prefix.length), new Uint8Array(await e.file.arrayBuffer()));
+  return fromMap(files, man.path);
+}
+
+function fromMap(files: Map<string, Uint8Array>, where: string): BundleFiles {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(files.get('manifest.json')));
+  } catch {
+    fail(`bundle: ${where}: manifest.json is not valid JSON.`);
   }
-  return new BundleFiles(manifest, files);
+  const m = validate(json, files);
+  for (const f of referencedFiles(m)) if (!files.has(f)) fail(`bundle: ${f} is missing (manifest.json refers to it).`);
+  return new BundleFiles(m, files);
 }

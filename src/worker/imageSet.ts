@@ -6,7 +6,7 @@
 import { checkImageSetData, parseImageSetHeader, type ImageSet } from '../core/data/imageset';
 import type { InputSet } from '../core/pipeline/imageBatch';
 import type { Preprocessing, SpriteData } from './api';
-import { toInput } from './images';
+import { toModelInput } from '../core/image/preprocess';
 
 function fail(msg: string): never {
   throw Object.assign(new Error(msg), { name: 'DataError' });
@@ -54,18 +54,12 @@ export function pickPixels(set: ImageSet, idx: number[]): Uint8Array {
   return out;
 }
 
-/** uint8 pixels (K x H x W x C) as the model's input by the preprocessing (sizes must match). */
+/** uint8 pixels (K x H x W x C) as the model's input: the engine's resize and preprocessing. */
 export function pixelsToInputs(pixels: Uint8Array, n: number, h: number, w: number, c: number, p: Preprocessing): Float32Array {
-  if (h !== p.height || w !== p.width) fail(`imageset: images are ${h}x${w} but the model expects ${p.height}x${p.width} (resizing image sets is not supported yet).`);
   const per = h * w * c;
-  const out = new Float32Array(n * h * w * p.channels);
-  const rgba = new Uint8Array(h * w * 4);
+  const out = new Float32Array(n * p.height * p.width * p.channels);
   for (let k = 0; k < n; k++) {
-    for (let i = 0; i < h * w; i++) {
-      for (let ch = 0; ch < 3; ch++) rgba[4 * i + ch] = pixels[k * per + c * i + (c === 1 ? 0 : ch)];
-      rgba[4 * i + 3] = 255;
-    }
-    toInput(rgba, p, out, k * h * w * p.channels);
+    toModelInput({ data: pixels.subarray(k * per, (k + 1) * per), width: w, height: h, channels: c as 1 | 3 }, p, out, k * p.height * p.width * p.channels);
   }
   return out;
 }

@@ -5,6 +5,8 @@
  * model card. Pixels become the model's input by the preprocessing:
  * x = (pixel/255 * scale + offset - mean[c]) / std[c].
  */
+import { toModelInput } from '../core/image/preprocess';
+import { checkImageSize, type Pixels } from '../core/image/resize';
 import type { InputSet } from '../core/pipeline/imageBatch';
 import type { FileEntry, ImageOptions, ImageSetInfo, Preprocessing, SpriteData } from './api';
 import { readImageHeader } from './imageHeader';
@@ -34,36 +36,20 @@ function parseCsv(text: string): Map<string, string> {
   return out;
 }
 
-/** Decodes one image file to RGBA at (w, h) with the browser's high-quality resize. */
-async function decodeResized(file: File, w: number, h: number): Promise<Uint8ClampedArray> {
-  // TODO(engine): decode at full size and resize with src/core/image/resize once it lands, so the
-  // browser and Node give the same pixels; the browser's resampler is used until then.
-  const bmp = await createImageBitmap(file, { resizeWidth: w, resizeHeight: h, resizeQuality: 'high' });
+/**
+ * Decodes one image file to RGBA at its own size (the browser's decoder, no resampling): the
+ * engine's resize then gives the same pixels in the browser and in Node.
+ */
+async function decodeFull(file: File): Promise<Pixels> {
+  const bmp = await createImageBitmap(file, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
   try {
-    const canvas = new OffscreenCanvas(w, h);
+    const canvas = new OffscreenCanvas(bmp.width, bmp.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) fail('images: no 2D canvas in this worker.');
     ctx.drawImage(bmp, 0, 0);
-    return ctx.getImageData(0, 0, w, h).data;
+    return { data: ctx.getImageData(0, 0, bmp.width, bmp.height).data, width: bmp.width, height: bmp.height, channels: 4 };
   } finally {
     bmp.close();
-  }
-}
-
-/** RGBA -> model input (H, W, C) by the preprocessing, written into `out` at `offset`. */
-export function toInput(rgba: ArrayLike<number>, p: Preprocessing, out: Float32Array, offset: number): void {
-  const n = p.height * p.width;
-  for (let i = 0; i < n; i++) {
-    const r = rgba[4 * i];
-    const g = rgba[4 * i + 1];
-    const b = rgba[4 * i + 2];
-    if (p.channels === 1) {
-      const y = 0.299 * r + 0.587 * g + 0.114 * b;
-      out[offset + i] = ((y / 255) * p.scale + p.offset - p.mean[0]) / p.std[0];
-    } else {
-      const px = [r, g, b];
-      for (let c = 0; c < 3; c++) out[offset + 3 * i + c] = ((px[c] / 255) * p.scale + p.offset - p.mean[c]) / p.std[c];
-    }
   }
 }
 
@@ -108,7 +94,7 @@ export function makeSprite(set: InputSet, p: Preprocessing, maxCell = 48): Sprit
 }
 
 export async function loadImages(entries: FileEntry[], p: Preprocessing, modelClassNames: string[] | null, options: ImageOptions = {}): Promise<LoadedImages> {
-  const { maxPixels = 40e6, maxImages = 5000 } = options;
+  const { maxPixels = 50e6, maxImages = 5000 } = options;
   const skipped: { file: string; reason: string }[] = [];
   let classNames = modelClassNames;
   let csv: Map<string, string> | null = null;
@@ -130,8 +116,11 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
       skipped.push({ file: e.path, reason: IMAGE_EXT.test(e.path) ? 'not an image: its content is not PNG, JPEG, GIF, WebP or BMP' : 'not an image file' });
       continue;
     }
-    if (h.width * h.height > maxPixels) {
-      skipped.push({ file: e.path, reason: `image is ${h.width}x${h.height} (${((h.width * h.height) / 1e6).toFixed(0)} MP), over the ${(maxPixels / 1e6).toFixed(0)} MP limit` });
+    try {
+      checkImageSize(h.width || 1, h.height || 1, e.path);
+      if (h.width * h.height > maxPixels) throw new Error(`${e.path}: ${h.width}x${h.height} is over the limit of ${maxPixels / 1e6} megapixels.`);
+    } catch (err) {
+      skipped.push({ file: e.path, reason: (err as Error).message.replace(`${e.path}: `, '') });
       continue;
     }
     accepted.push(e);
@@ -150,14 +139,14 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
   const names: string[] = [];
   let k = 0;
   for (const e of accepted) {
-    let rgba: Uint8ClampedArray;
     try {
-      rgba = await decodeResized(e.file, p.width, p.height);
+      const px = await decodeFull(e.file);
+      checkImageSize(px.width, px.height, e.path);
+      toModelInput(px, p, data, k * per);
     } catch (err) {
       skipped.push({ file: e.path, reason: `could not be decoded (${(err as Error).message || 'corrupt image'})` });
       continue;
     }
-    toInput(rgba, p, data, k * per);
     names.push(e.path);
     k++;
   }

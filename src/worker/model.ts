@@ -5,6 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { Executor } from '../core/model/executor';
+import { modelHash, sha256Hex } from '../core/model/hash';
 import { loadModelFromFiles, parseModelJson } from '../core/model/load';
 import type { FileEntry, LayerSummary, ModelInfo, Preprocessing } from './api';
 
@@ -25,17 +26,7 @@ function fail(msg: string, name = 'ModelError'): never {
   throw Object.assign(new Error(msg), { name });
 }
 
-export async function sha256Hex(parts: Uint8Array[]): Promise<string> {
-  const total = parts.reduce((s, p) => s + p.byteLength, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.byteLength;
-  }
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', all));
-  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { sha256Hex };
 
 interface Card {
   name?: string;
@@ -87,7 +78,7 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
   const out = loaded.model.outputs[0].shape;
   const numClasses = Number(out[out.length - 1] ?? 0);
   const shards = loaded.shardNames.map((s) => files.get(s) ?? files.get(names.find((n) => base(n) === base(s))!)!);
-  const hash = await sha256Hex([files.get(jsonName)!, ...shards]);
+  const hash = await modelHash(files, jsonName);
   const summaries: LayerSummary[] = layers.map((l) => ({ ...l, analyzable: l.name !== lastName && ANALYZABLE.test(l.className) && !l.nested }));
   const classNames = Array.isArray(card.classNames) && card.classNames.length === numClasses ? card.classNames.map(String) : null;
   const params = loaded.model.countParams();

@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { TargetSpec } from '../core/attribution/targets';
 import type { BundleManifest } from '../core/bundle/manifest';
 import { Analysis } from './analysis';
-import { analyzeShim } from './analyzeShim';
+import { analyze } from '../core/pipeline/analyze';
+import { validateManifest } from '../core/bundle/validate';
 import type {
   AnalyzeSettings,
   BackendName,
@@ -29,7 +30,7 @@ import { Executor } from '../core/model/executor';
 import { gradPass } from '../core/attribution/conductance';
 import { targetFn } from '../core/attribution/targets';
 import { batchTensor } from '../core/pipeline/imageBatch';
-import { BundleFiles, bundleFromFiles, checkManifest, fetchBundle } from './bundleFiles';
+import { BundleFiles, bundleFromFiles, fetchBundle, type Manifest } from './bundleFiles';
 import { cacheKey, getCached, putCached } from './cache';
 import { clearHeatmapCache, computeHeatmap } from './heatmap';
 import { loadImages, toDisplay, type LoadedImages } from './images';
@@ -48,7 +49,9 @@ export class Session implements WorkerApi {
   private report: BackendReport | null = null;
   private model: LoadedWorkerModel | null = null;
   private images: LoadedImages | null = null;
-  private current: { analysis: Analysis; inputs: Inputs; modelUrl: string | null } | null = null;
+  /** The analysis on screen, its pixels, and the model that made it (for heatmaps): the user's
+   * model for an analysis run here, or the bundle's own model (loaded from model.path). */
+  private current: { analysis: Analysis; inputs: Inputs; model: LoadedWorkerModel | null } | null = null;
   private abort: AbortController | null = null;
 
   async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
@@ -68,10 +71,16 @@ export class Session implements WorkerApi {
   }
 
   private setModel(m: LoadedWorkerModel): ModelInfo {
-    if (this.model && this.model.model !== m.model) this.model.model.dispose();
+    const old = this.model;
     this.model = m;
-    clearHeatmapCache();
+    this.images = null;
+    this.release(old);
     return m.info;
+  }
+
+  /** Disposes a model that neither the user's slot nor the analysis on screen uses any more. */
+  private release(m: LoadedWorkerModel | null): void {
+    if (m && m !== this.model && m !== this.current?.model) m.model.dispose();
   }
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
@@ -118,17 +127,17 @@ export class Session implements WorkerApi {
     const sprite = !man.sprite && inputs?.kind === 'pixels' ? spriteFromPixels(inputs.u8, man.images.length, inputs.h, inputs.w, inputs.c) : null;
     const origin = isUrl ? (/\/demo\/|\/fixture\//.test(source.url) ? 'demo' : 'url') : 'files';
     const analysis = new Analysis(bundle, isUrl ? baseUrl! : `files:${man.createdAt}`, origin, baseUrl, false, sprite);
+    // The bundle's own model (same origin), for heatmaps: the user's if it is the same one, else
+    // loaded from model.path; a bundle without a reachable model still browses.
     const modelUrl = baseUrl && man.model.path ? new URL(man.model.path, baseUrl).href : null;
-    this.current = { analysis, inputs, modelUrl };
+    let model: LoadedWorkerModel | null = null;
+    if (this.model?.info.hash === man.model.sha256) model = this.model;
+    else if (this.current?.model?.info.hash === man.model.sha256) model = this.current.model;
+    else if (modelUrl) model = await loadModel(await fetchModelFiles(modelUrl), modelUrl).catch(() => null);
+    const old = this.current?.model ?? null;
+    this.current = { analysis, inputs, model };
+    if (old !== model) this.release(old);
     clearHeatmapCache();
-    // The bundle's model (same origin) is loaded now so heatmaps can run; a bundle without one still browses.
-    if (modelUrl && this.model?.info.hash !== man.model.sha256) {
-      try {
-        this.setModel(await loadModel(await fetchModelFiles(modelUrl), modelUrl));
-      } catch {
-        /* heatmaps will say the model is missing */
-      }
-    }
     return this.summary();
   }
 
@@ -151,13 +160,7 @@ export class Session implements WorkerApi {
 
   private summary(): BundleSummary {
     const c = this.current!;
-    return c.analysis.summary(this.modelMatches());
-  }
-
-  private modelMatches(): boolean {
-    const c = this.current;
-    if (!c || !this.model) return false;
-    return c.analysis.manifest.model.sha256 === this.model.info.hash || c.analysis.origin === 'analysis' || c.analysis.origin === 'cache';
+    return c.analysis.summary(c.model !== null);
   }
 
   cancel(): void {
@@ -182,6 +185,11 @@ export class Session implements WorkerApi {
     const parts: Map<string, Uint8Array>[] = [];
     const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes };
     const n = images.set.n;
+    // The engine checks for a cancel between passes and sizes a pass's path points to a memory
+    // budget; about 4M activation values per pass (images x path points x the model's units)
+    // keep a pass, and so a cancel, to a fraction of a second on small models.
+    const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
+    const batchSize = Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1)))));
     let cached = 0;
     const report = (li: number, imgDone: number, stage: string, layer?: string) => {
       const frac = (li + imgDone / n) / layers.length;
@@ -213,20 +221,24 @@ export class Session implements WorkerApi {
         if (!files && settings.cacheOnly) continue;
         if (!files) {
           report(li, 0, 'contributions', layer);
-          files = await analyzeShim(model.exec, images.set, {
+          const result = await analyze(model.exec, images.set, {
             layers: [layer],
             method: settings.method,
             target: { kind: settings.target } as TargetSpec,
+            targetName: settings.target,
             steps: settings.steps,
-            baseline: settings.baseline,
-            classNames: images.info.classNames ?? model.info.classNames ?? Array.from({ length: model.info.numClasses }, (_, i) => String(i)),
+            baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
+            sae: settings.modes ? 'stsae' : 'none',
+            saeOn: 'both',
+            batchSize,
+            classNames: images.info.classNames ?? model.info.classNames ?? undefined,
             preprocessing: images.info.preprocessing,
-            modelName: model.info.name,
-            modelHash: model.info.hash,
+            model: { path: 'model.json', sha256: model.info.hash, name: model.info.name },
             backend: tf.getBackend(),
             signal: ctrl.signal,
-            onProgress: (p) => report(li, p.done, p.stage, layer),
+            onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
           });
+          files = result.files;
           if (settings.useCache) await putCached(key, files);
         }
         parts.push(files);
@@ -246,7 +258,9 @@ export class Session implements WorkerApi {
     if (parts.length === 0) fail('analyze: nothing cached for these settings.', 'CancelledError');
     const merged = mergeBundles(parts);
     const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length, images.sprite);
-    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, modelUrl: null };
+    const old = this.current?.model ?? null;
+    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model };
+    if (old !== model) this.release(old);
     clearHeatmapCache();
     return this.summary();
   }
@@ -288,14 +302,15 @@ export class Session implements WorkerApi {
 
   async heatmap(req: HeatmapRequest): Promise<HeatmapResult> {
     const a = this.analysis;
-    if (!this.model || !this.modelMatches()) fail(`heatmap: the model of this analysis (${a.manifest.model.name ?? a.manifest.model.path}) is not loaded; load it to see heatmaps.`);
+    const model = this.current!.model;
+    if (!model) fail(`heatmap: the model of this analysis (${a.manifest.model.name ?? a.manifest.model.path}) could not be loaded, so there are no heatmaps; the other panels work.`);
     const { x, p } = this.inputOf(req.image);
     const lm = a.layerModes(req.layer, req.source);
     const k = lm.alive.includes(req.mode) ? req.mode : fail(`heatmap: mode ${req.mode} is not an alive mode of ${req.layer}.`);
     const s = a.manifest.settings;
     const targetClass = a.outputs.targetClass[req.image];
     const target: TargetSpec = ['logit', 'prob', 'logprob'].includes(s.target) ? ({ kind: s.target, classIndex: targetClass } as TargetSpec) : { kind: 'logit', classIndex: Math.max(0, targetClass) };
-    const exec = this.model.exec;
+    const exec = model.exec;
     const baseline: 'blur' | 'zeros' = s.baseline === 'blur' ? 'blur' : 'zeros';
     const ctx = { exec, baseline, x, inputShape: [p.height, p.width, p.channels] as [number, number, number], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps };
     return computeHeatmap(ctx, req, `${a.id}|${req.image}`);
@@ -360,16 +375,16 @@ export class Session implements WorkerApi {
 /** One bundle from per-layer bundles of the same model, images and settings. */
 export function mergeBundles(parts: Map<string, Uint8Array>[]): BundleFiles {
   const files = new Map<string, Uint8Array>();
-  let manifest: BundleManifest | null = null;
+  let manifest: Manifest | null = null;
   for (const p of parts) {
     const raw = p.get('manifest.json');
     if (!raw) fail('analyze: a layer result has no manifest.json.', 'BundleError');
-    const m: unknown = JSON.parse(new TextDecoder().decode(raw));
-    checkManifest(m, 'analysis');
+    const m = validateManifest(JSON.parse(new TextDecoder().decode(raw)), (f) => p.get(f)?.length);
     if (!manifest) manifest = { ...m, layers: [...m.layers] };
     else for (const l of m.layers) if (!manifest.layers.some((x) => x.name === l.name)) manifest.layers.push(l);
     for (const [k, v] of p) if (k !== 'manifest.json') files.set(k, v);
   }
+  if (!manifest) fail('analyze: no layer finished.', 'CancelledError');
   files.set('manifest.json', new TextEncoder().encode(JSON.stringify(manifest)));
-  return new BundleFiles(manifest!, files);
+  return new BundleFiles(manifest, files);
 }

@@ -142,6 +142,9 @@ function Settings() {
           <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
         </label>
       </div>
+      <label className="check" title="Train sparse dictionaries (the modes) on the contributions and activations of each layer">
+        <input type="checkbox" checked={settings.modes} disabled={analyzing} onChange={(e) => setSettings({ modes: e.target.checked })} data-testid="train-modes" /> train modes (SAE)
+      </label>
       <label className="check">
         <input type="checkbox" checked={settings.useCache} disabled={analyzing} onChange={(e) => setSettings({ useCache: e.target.checked })} data-testid="use-cache" /> reuse cached results
       </label>
