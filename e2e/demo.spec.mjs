@@ -17,6 +17,7 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   expect((await page.locator('[data-testid="banner-error"]').count()) === 0, 'no error banner');
   expect(!logs.some((l) => l.includes('pageerror')), `no page errors: ${logs.join(' | ')}`);
   await shot(page, 'demo-1280x800');
+  await shot(page, 'main-view');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.waitForTimeout(400);
   await shot(page, 'demo-1920x1080');

@@ -112,6 +112,7 @@ export class Controller {
       this.client.imageSetUrl = null;
       this.s.setModel(info);
       this.s.setImages(null);
+      this.s.setPreprocessing({});
       const picked = info.layers.filter((l) => l.analyzable).map((l) => l.name);
       this.s.setSettings({ layers: picked });
       this.s.clearMessages('error');
@@ -131,8 +132,10 @@ export class Controller {
     }
     this.s.setJob({ kind: 'loading', what: `Reading ${files.length} image file${files.length === 1 ? '' : 's'}` });
     try {
-      const info = await this.client.api.loadImages(files);
+      const options = { preprocessing: this.s.preprocessing };
+      const info = await this.client.api.loadImages(files, options);
       this.client.imageFiles = files;
+      this.client.imageOptions = options;
       this.client.imageSetUrl = null;
       this.s.setImages(info);
       if (info.skipped.length) {
@@ -154,8 +157,9 @@ export class Controller {
     this.s.setJob({ kind: 'loading', what: `Reading the image set (${maxImages} images)` });
     try {
       const abs = new URL(url, document.baseURI).href;
-      const info = await this.client.api.loadImageSetUrl(abs, { maxImages });
+      const info = await this.client.api.loadImageSetUrl(abs, { maxImages, preprocessing: this.s.preprocessing });
       this.client.imageSetUrl = { url: abs, maxImages };
+      this.client.imageOptions = { preprocessing: this.s.preprocessing };
       this.client.imageFiles = null;
       this.s.setImages(info);
       return true;

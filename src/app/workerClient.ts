@@ -4,7 +4,7 @@
  * what was loaded so a new worker gets the same backend, model and images back.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, FileEntry, WorkerApi } from '../worker/api';
+import type { BackendName, FileEntry, ImageOptions, WorkerApi } from '../worker/api';
 
 export type Remote = Comlink.Remote<WorkerApi>;
 
@@ -17,6 +17,7 @@ export class WorkerClient {
   modelUrl: string | null = null;
   imageFiles: FileEntry[] | null = null;
   imageSetUrl: { url: string; maxImages: number } | null = null;
+  imageOptions: ImageOptions = {};
   /** The bundle on screen, when it came from a bundle (re-opened in a new worker). */
   bundle: { url: string } | { files: FileEntry[] } | null = null;
   generation = 0;
@@ -48,8 +49,8 @@ export class WorkerClient {
     await api.init({ backend: this.backendChoice });
     if (this.modelFiles) await api.loadModel(this.modelFiles);
     else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
-    if (this.imageFiles) await api.loadImages(this.imageFiles);
-    else if (this.imageSetUrl) await api.loadImageSetUrl(this.imageSetUrl.url, { maxImages: this.imageSetUrl.maxImages });
+    if (this.imageFiles) await api.loadImages(this.imageFiles, this.imageOptions);
+    else if (this.imageSetUrl) await api.loadImageSetUrl(this.imageSetUrl.url, { ...this.imageOptions, maxImages: this.imageSetUrl.maxImages });
     if (this.bundle) await api.loadBundle(this.bundle).catch(() => null);
   }
 }

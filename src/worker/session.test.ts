@@ -137,3 +137,18 @@ describe('Session (the worker API)', () => {
     await expect(s.analyze({ ...SETTINGS, layers: ['nope'] }, () => undefined)).rejects.toThrow(/unknown layer nope/);
   });
 });
+
+describe('resolvePreprocessing', () => {
+  const base = { height: 28, width: 28, channels: 1 as const, scale: 1, offset: 0, mean: [0.5], std: [0.25] };
+  it('resolvePreprocessing applies changes and fits mean/std to the channels', async () => {
+    const { resolvePreprocessing } = await import('./session');
+    expect(resolvePreprocessing(base, { height: 32, mean: undefined })).toMatchObject({ height: 32, mean: [0.5], std: [0.25] });
+    expect(resolvePreprocessing(base, { channels: 3 })).toMatchObject({ channels: 3, mean: [0, 0, 0], std: [1, 1, 1] });
+    expect(resolvePreprocessing(base, { channels: 3, mean: [0.4] })).toMatchObject({ mean: [0.4, 0.4, 0.4] });
+  });
+  it('resolvePreprocessing refuses bad values with one-line errors', async () => {
+    const { resolvePreprocessing } = await import('./session');
+    expect(() => resolvePreprocessing(base, { std: [0] })).toThrow(/preprocessing: std must be non-zero numbers, but got 0/);
+    expect(() => resolvePreprocessing(base, { width: 0 })).toThrow(/preprocessing: width must be an integer in \[1, 4096\], but got 0/);
+  });
+});

@@ -100,7 +100,7 @@ export class Session implements WorkerApi {
     if (json && /"codec-imageset"/.test(await json.file.slice(0, 4096).text())) {
       return this.useImageSet(await imageSetFromFiles(json.file, files.map((f) => f.file)), options);
     }
-    const p: Preprocessing = { ...this.model.info.preprocessing, ...(options.preprocessing ?? {}) };
+    const p = resolvePreprocessing(this.model.info.preprocessing, options.preprocessing);
     this.images = await loadImages(files, p, this.model.info.classNames, options);
     return this.images.info;
   }
@@ -148,7 +148,7 @@ export class Session implements WorkerApi {
 
   private async useImageSet(set: ImageSet, options: ImageOptions): Promise<ImageSetInfo> {
     if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
-    const p: Preprocessing = { ...this.model.info.preprocessing, ...(options.preprocessing ?? {}) };
+    const p = resolvePreprocessing(this.model.info.preprocessing, options.preprocessing);
     const { input, classNames } = imageSetToInputSet(set, p, options.maxImages);
     const hash = await sha256Hex([new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), new TextEncoder().encode(JSON.stringify(p))]);
     const n = input.n;
@@ -370,6 +370,20 @@ export class Session implements WorkerApi {
     }
     return { backend: tf.getBackend() as BackendName, F: Array.from(a.outputs.F), layers };
   }
+}
+
+/** The model card's preprocessing with the user's changes, checked (one-line errors). */
+export function resolvePreprocessing(base: Preprocessing, over: Partial<Preprocessing> = {}): Preprocessing {
+  const defined = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined && v !== null)) as Partial<Preprocessing>;
+  const p = { ...base, ...defined };
+  const fit = (v: number[] | undefined, fill: number) => (v && v.length === p.channels ? v : v && v.length === 1 ? Array(p.channels).fill(v[0]) : Array(p.channels).fill(fill));
+  p.mean = fit(defined.mean ?? (base.mean.length === p.channels ? base.mean : undefined), 0);
+  p.std = fit(defined.std ?? (base.std.length === p.channels ? base.std : undefined), 1);
+  for (const k of ['height', 'width'] as const) if (!(Number.isInteger(p[k]) && p[k] >= 1 && p[k] <= 4096)) fail(`preprocessing: ${k} must be an integer in [1, 4096], but got ${p[k]}.`);
+  if (p.channels !== 1 && p.channels !== 3) fail(`preprocessing: channels must be 1 or 3, but got ${p.channels}.`);
+  if (![p.scale, p.offset, ...p.mean].every(Number.isFinite)) fail(`preprocessing: scale, offset and mean must be numbers.`);
+  if (!p.std.every((v) => Number.isFinite(v) && v !== 0)) fail(`preprocessing: std must be non-zero numbers, but got ${p.std.join(', ')}.`);
+  return p;
 }
 
 /** One bundle from per-layer bundles of the same model, images and settings. */

@@ -38,6 +38,7 @@ export function LoadPanel() {
           </p>
         )}
         <DropZone label="Images" hint="files or a folder (sub-folders = classes; labels.csv; classes.txt)" accept="image/*,.csv,.txt" folder disabled={busy || !model} testId="images" onFiles={(f) => void controller.loadImages(f)} />
+        {model && <PreprocessingForm />}
         <DemoImages />
         {images && (
           <p className="small" data-testid="images-info">
@@ -58,6 +59,53 @@ export function LoadPanel() {
         </p>
       )}
     </aside>
+  );
+}
+
+/** The preprocessing images get (from the model card), editable before the images are loaded. */
+function PreprocessingForm() {
+  const model = useApp((s) => s.model)!;
+  const over = useApp((s) => s.preprocessing);
+  const setOver = useApp((s) => s.setPreprocessing);
+  const p = { ...model.preprocessing, ...over };
+  const list = (v: string) => v.split(/[,\s]+/).filter(Boolean).map(Number);
+  const num = (k: 'height' | 'width' | 'scale' | 'offset', v: string) => Number.isFinite(Number(v)) && setOver({ ...over, [k]: Number(v) });
+  return (
+    <details className="prep small" data-testid="preprocessing">
+      <summary>
+        preprocessing: {p.height}×{p.width}×{p.channels}, (px/255·{p.scale}{p.offset ? ` + ${p.offset}` : ''} − mean)/std
+      </summary>
+      <div className="form-grid">
+        <label>
+          height
+          <input type="number" min={1} value={p.height} onChange={(e) => num('height', e.target.value)} />
+        </label>
+        <label>
+          width
+          <input type="number" min={1} value={p.width} onChange={(e) => num('width', e.target.value)} />
+        </label>
+        <label>
+          channels
+          <select value={p.channels} onChange={(e) => setOver({ ...over, channels: Number(e.target.value) as 1 | 3, mean: undefined, std: undefined })}>
+            <option value={1}>1 (grayscale)</option>
+            <option value={3}>3 (RGB)</option>
+          </select>
+        </label>
+        <label>
+          scale
+          <input type="number" step="any" value={p.scale} onChange={(e) => num('scale', e.target.value)} />
+        </label>
+        <label>
+          mean
+          <input defaultValue={(over.mean ?? model.preprocessing.mean).join(', ')} onBlur={(e) => setOver({ ...over, mean: list(e.target.value) })} />
+        </label>
+        <label>
+          std
+          <input defaultValue={(over.std ?? model.preprocessing.std).join(', ')} onBlur={(e) => setOver({ ...over, std: list(e.target.value) })} />
+        </label>
+      </div>
+      <p className="muted">Applied to the images loaded next. The model expects {model.inputShape.join('×')}.</p>
+    </details>
   );
 }
 
@@ -193,7 +241,7 @@ function ProgressBar() {
         {p ? (
           <>
             layer {Math.min(n, p.layersDone.length + 1)}/{n}
-            {p.layer ? ` (${p.layer})` : ''} · {p.done}/{p.total} {p.unit} · {duration(p.elapsedMs)} elapsed · ETA {duration(p.etaMs)}
+            {p.layer ? ` (${p.layer})` : ''} · {p.stage === 'contributions' ? `contributions ${p.done}/${p.total} ${p.unit}` : p.stage} · {duration(p.elapsedMs)} elapsed · ETA {duration(p.etaMs)}
           </>
         ) : (
           'starting…'

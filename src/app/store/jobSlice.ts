@@ -1,6 +1,6 @@
 /** Work in flight and its outcome: loading, analysis progress, the error banner and notices. */
 import type { StateCreator } from 'zustand/vanilla';
-import type { AnalyzeSettings, Progress } from '../../worker/api';
+import type { AnalyzeSettings, Preprocessing, Progress } from '../../worker/api';
 import type { AppState } from './store';
 
 export type Job = { kind: 'idle' } | { kind: 'loading'; what: string } | { kind: 'analyzing'; progress: Progress | null; cancelling: boolean };
@@ -17,6 +17,9 @@ export interface JobSlice {
   job: Job;
   messages: BannerMessage[];
   settings: AnalyzeSettings;
+  /** The user's changes to the model card's preprocessing (applied when images are loaded). */
+  preprocessing: Partial<Preprocessing>;
+  setPreprocessing: (p: Partial<Preprocessing>) => void;
   setJob: (j: Job) => void;
   setProgress: (p: Progress) => void;
   pushMessage: (m: Omit<BannerMessage, 'id'>) => number;
@@ -33,6 +36,8 @@ export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set, ge
   job: { kind: 'idle' },
   messages: [],
   settings: DEFAULT_SETTINGS,
+  preprocessing: {},
+  setPreprocessing: (preprocessing) => set({ preprocessing }),
   setJob: (job) => set({ job }),
   setProgress: (progress) => {
     const j = get().job;
