@@ -4,7 +4,7 @@
  * the residual (a click on a bar picks that mode), and a filterable strip to pick the image.
  */
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Decomposition, HeatmapResult, ImagePixels } from '../../worker/api';
 import { useApp } from '../context';
 import { diverging, divergingRgb, NEG, POS } from '../draw/colormap';
@@ -15,7 +15,18 @@ import { useSize } from '../draw/useSize';
 import { Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
-const VIEW = 168;
+/** The image's display size: larger on wide screens. */
+function useViewSize(): number {
+  const query = '(min-width: 1700px)';
+  const [wide, setWide] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const mq = window.matchMedia(query);
+    const on = () => setWide(mq.matches);
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, []);
+  return wide ? 248 : 168;
+}
 
 export function ImagePanel() {
   const analysis = useApp((s) => s.analysis);
@@ -67,6 +78,7 @@ function ImageView() {
   const opacity = useApp((s) => s.opacity);
   const showMask = useApp((s) => s.showMask);
   const mode = useApp((s) => s.mode);
+  const VIEW = useViewSize();
   const base = useRef<HTMLCanvasElement>(null);
   const over = useRef<HTMLCanvasElement>(null);
   const px = pixels.status === 'ready' ? pixels.data : null;
@@ -88,7 +100,7 @@ function ImageView() {
         </div>
       )}
       {mode === null && <div className="small muted">Pick a mode to see its heatmap.</div>}
-      <Legend heat={hm} />
+      <Legend heat={hm} width={VIEW} />
     </div>
   );
 }
@@ -128,7 +140,7 @@ function drawHeat(c: HTMLCanvasElement | null, hm: HeatmapResult | null): void {
   ctx.putImageData(img, 0, 0);
 }
 
-function Legend({ heat }: { heat: HeatmapResult | null }) {
+function Legend({ heat, width: VIEW }: { heat: HeatmapResult | null; width: number }) {
   const svg = useRef<SVGSVGElement>(null);
   useEffect(() => {
     const root = d3.select(svg.current);
@@ -144,7 +156,7 @@ function Legend({ heat }: { heat: HeatmapResult | null }) {
     const x = d3.scaleLinear().domain([-m, m]).range([8, W - 8]);
     root.append('g').attr('class', 'axis').attr('transform', 'translate(0,12)').call(d3.axisBottom(x).ticks(3).tickFormat(d3.format('.2~g')));
     root.append('title').text(`${heat.resolution === 'layer' ? 'contribution per position' : 'gradient × input'} of mode ${heat.mode}'s top channels (${heat.channels.join(', ')}); blue negative, red positive`);
-  }, [heat]);
+  }, [heat, VIEW]);
   return <svg ref={svg} width={VIEW} height={30} className="legend" data-testid="legend" />;
 }
 
