@@ -98,3 +98,12 @@ test('keyboard, matrix and decomposition picks are linked', async ({ page, baseU
   }
   await shot(page, 'linked-picks');
 });
+
+test('the built app works under a sub-path (relative base)', async ({ page, baseUrl }) => {
+  const requests = [];
+  page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  await openDemo(page, baseUrl + 'sub/dir/');
+  const outside = requests.filter((p) => p.startsWith('/') && !p.startsWith('/sub/dir/'));
+  expect(outside.length === 0, `every request stays under /sub/dir/: ${outside.slice(0, 5).join(', ')}`);
+  expect(requests.some((p) => p.endsWith('.wasm')), 'the WASM binary came from the sub-path');
+});
