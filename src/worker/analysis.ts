@@ -67,12 +67,15 @@ export class Analysis {
       const mt = l.metrics;
       const modes: LayerView['modes'] = {};
       const modeKind: LayerView['modeKind'] = {};
+      const dictionaries: LayerView['dictionaries'] = {};
       const C = l.outputShape[l.outputShape.length - 1];
       for (const src of ['contributions', 'activations'] as const) {
         const s = l.sae?.[src];
         if (s) {
           modes[src] = s.aliveModes.length;
           modeKind[src] = 'dictionary';
+          const c = s.config;
+          dictionaries[src] = { kind: c.kind, K: c.K, alive: s.aliveModes.length, r2: finite(c.r2Global), trainLoss: c.trainLoss ?? [], valLoss: c.valLoss ?? [], epochs: c.epochs };
         } else if (l.arrays[src === 'contributions' ? 'contrib_net' : 'act_net']) {
           modes[src] = C;
           modeKind[src] = 'channels';
@@ -95,6 +98,7 @@ export class Analysis {
         },
         modes,
         modeKind,
+        dictionaries,
         reduction: l.sae?.contributions?.config.reduction ?? null,
       };
     });

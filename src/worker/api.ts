@@ -131,6 +131,17 @@ export interface LayerMetricsView {
   completenessMedian: number | null;
 }
 
+export interface DictionaryInfo {
+  kind: string;
+  K: number;
+  alive: number;
+  /** Fraction of variance explained (global); can be negative for a poor fit. */
+  r2: number | null;
+  trainLoss: number[];
+  valLoss: number[];
+  epochs: number;
+}
+
 export interface LayerView {
   name: string;
   className: string;
@@ -144,6 +155,8 @@ export interface LayerView {
   modes: Partial<Record<Source, number>>;
   /** 'dictionary': trained modes; 'channels': no dictionary, each channel shown as a mode. */
   modeKind: Partial<Record<Source, 'dictionary' | 'channels'>>;
+  /** The trained dictionaries: kind, size, fit and training curves. */
+  dictionaries: Partial<Record<Source, DictionaryInfo>>;
   reduction: string | null;
 }
 

@@ -68,6 +68,35 @@ export function ModeGridPanel() {
   );
 }
 
+/** The dictionary's size, fit and training curve (train solid, validation dashed). */
+function DictionaryLine({ source }: { source: Source }) {
+  const analysis = useApp((s) => s.analysis)!;
+  const layer = useApp((s) => s.layer);
+  const d = analysis.layers.find((l) => l.name === layer)?.dictionaries[source];
+  const svg = useRef<SVGSVGElement>(null);
+  useEffect(() => {
+    const root = d3.select(svg.current);
+    root.selectAll('*').remove();
+    if (!d || d.trainLoss.length < 2) return;
+    const W = 90;
+    const H = 18;
+    const all = [...d.trainLoss, ...d.valLoss].filter(Number.isFinite);
+    const x = d3.scaleLinear().domain([0, Math.max(d.trainLoss.length, d.valLoss.length) - 1]).range([1, W - 1]);
+    const y = d3.scaleLog().domain([Math.max(1e-12, d3.min(all) ?? 1e-6), Math.max(1e-11, d3.max(all) ?? 1)]).range([H - 1, 1]).clamp(true);
+    const line = d3.line<number>().x((_, i) => x(i)).y((v) => y(Math.max(v, 1e-12)));
+    root.append('path').attr('d', line(d.trainLoss)).attr('class', 'loss train');
+    if (d.valLoss.length > 1) root.append('path').attr('d', line(d.valLoss)).attr('class', 'loss val');
+    root.append('title').text(`training loss over ${d.epochs} epochs (solid: train, dashed: validation), log scale`);
+  }, [d]);
+  if (!d) return null;
+  return (
+    <div className="dict-line small muted" data-testid={`dictionary-${source}`}>
+      {d.kind.toUpperCase()} · K {d.K} · {d.alive} alive · R² {d.r2 === null ? '—' : d.r2.toFixed(2)}
+      <svg ref={svg} width={90} height={18} className="loss-curve" />
+    </div>
+  );
+}
+
 function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetched<Grid>; title: string | null }) {
   const analysis = useApp((s) => s.analysis)!;
   const mode = useApp((s) => s.mode);
@@ -99,6 +128,7 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
   return (
     <div className="mode-column">
       {title && <h3>{title}</h3>}
+      <DictionaryLine source={source} />
       <div className="mode-list" ref={list} role="listbox" tabIndex={0} aria-label={`${source} modes`} aria-activedescendant={active !== null ? `mode-${source}-${active}` : undefined} onKeyDown={onKey} data-testid={`modes-${source}`}>
         {cards.map((c) => (
           <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} />

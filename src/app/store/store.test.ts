@@ -6,7 +6,7 @@ import { createAppStore } from './store';
 
 function layer(name: string, index: number): LayerView {
   const metrics = { hoyerContrib: 0.5, hoyerAct: 0.3, dimContrib: 3, dimAct: 2, pnCorr: 0.9, completenessMedian: 0.01 };
-  return { name, className: 'Conv2D', outputShape: [4, 4, 8], isCut: true, index, channels: 8, metrics, modes: { contributions: 8 }, modeKind: { contributions: 'channels' }, reduction: 'net' };
+  return { name, className: 'Conv2D', outputShape: [4, 4, 8], isCut: true, index, channels: 8, metrics, modes: { contributions: 8 }, modeKind: { contributions: 'channels' }, dictionaries: {}, reduction: 'net' };
 }
 
 function analysis(id: string, layers: string[], n = 6): BundleSummary {
