@@ -77,6 +77,15 @@ describe('Session (the worker API)', () => {
     expect(m.values.length).toBe(m.modes.length * 3);
   });
 
+  it.each(['hidden-ig', 'act-grad', 'act-grad-norm'] as const)('analyze runs with method %s', async (method) => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    await s.loadImages(imageSetEntries(4));
+    const summary = await s.analyze({ ...SETTINGS, method, layers: ['b'] }, () => undefined);
+    expect(summary.settings.method).toBe(method);
+    expect((await s.modeGrid('b', 'contributions')).cards.length).toBeGreaterThan(0);
+  });
+
   it('heatmap and imagePixels work on the analyzed images', async () => {
     const s = new Session();
     await s.loadModel(await modelEntries());
