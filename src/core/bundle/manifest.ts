@@ -139,6 +139,8 @@ export interface BundleManifest {
   images: string[];
   /** Where the images came from (a folder or image set file, relative to the bundle). */
   imagesSource?: string;
+  /** Optional: the images' resized pixels, (N, H, W, C) uint8 at the preprocessing's size. */
+  inputs?: ArrayRef;
   labels?: number[];
   classNames: string[];
   /** Per image: F(x), F(x0) and the target class used. */
@@ -151,3 +153,5 @@ export interface BundleManifest {
 
 export const BUNDLE_FORMAT = 'codec-bundle';
 export const BUNDLE_VERSION = 1;
+/** The manifest's file name at the bundle root. */
+export const MANIFEST_FILE = 'manifest.json';

@@ -1,57 +1,90 @@
 /**
- * Reads an analysis bundle from a file map (a folder or unzipped archive) or from a fetch-like
- * source (the static demo): the manifest is validated first; arrays are decoded lazily and cached.
+ * Reads an analysis bundle from a file map (a folder or an unzipped archive) or from a
+ * fetch-like source `(file) => Promise<bytes>` (the static demo). The manifest is validated
+ * first (with file sizes when they are known: a map); arrays are decoded on first use, checked
+ * against their declared shape, and cached (a failed read is not cached, so it can be retried).
  */
 import { CodecError } from '../errors';
 import { decodeArray, type NumArray } from './arrays';
-import { csrToDense } from './csr';
-import type { ArrayRef, BundleManifest, CsrRef } from './manifest';
+import { checkCsr, csrToDense, type Csr } from './csr';
+import { MANIFEST_FILE, type ArrayRef, type BundleManifest, type CsrRef } from './manifest';
+import { isSafeBundlePath } from './paths';
 import { validateManifest } from './validate';
 
 export type BundleSource = Map<string, Uint8Array> | ((file: string) => Promise<Uint8Array>);
 
 export interface Bundle {
   manifest: BundleManifest;
+  /** An array, float16 decoded to float32; length product(shape). */
   getArray(ref: ArrayRef): Promise<NumArray>;
-  /** A CSR matrix as dense (rows x cols) float32. */
-  getCsr(ref: CsrRef): Promise<Float32Array>;
+  /** A sparse matrix as its three CSR arrays (structure checked). */
+  getCsr(ref: CsrRef): Promise<Csr>;
+  /** A sparse matrix as dense (rows x cols) float32. */
+  getDense(ref: CsrRef): Promise<Float32Array>;
   /** Raw bytes of any file of the bundle (e.g. the sprite). */
   getFile(file: string): Promise<Uint8Array>;
 }
 
+const fail = (file: string, msg: string): never => {
+  throw new CodecError('BundleError', `bundle: ${file}: ${msg}`);
+};
+
+function reader(source: BundleSource): (file: string) => Promise<Uint8Array> {
+  if (source instanceof Map) {
+    return async (f) => source.get(f) ?? fail(f, 'missing.');
+  }
+  return async (f) => {
+    let b: unknown;
+    try {
+      b = await source(f);
+    } catch (e) {
+      if (e instanceof CodecError) throw e;
+      fail(f, `cannot read (${String((e as Error)?.message ?? e).split('\n')[0]}).`);
+    }
+    if (!(b instanceof Uint8Array)) fail(f, 'the source gave no bytes.');
+    return b as Uint8Array;
+  };
+}
+
 export async function readBundle(source: BundleSource): Promise<Bundle> {
-  const get =
-    source instanceof Map
-      ? async (f: string) => {
-          const b = source.get(f);
-          if (!b) throw new CodecError('BundleError', `bundle: ${f}: missing.`);
-          return b;
-        }
-      : source;
+  const get = reader(source);
   let json: unknown;
+  const text = new TextDecoder().decode(await get(MANIFEST_FILE));
   try {
-    json = JSON.parse(new TextDecoder().decode(await get('manifest.json')));
+    json = JSON.parse(text);
   } catch (e) {
-    if (e instanceof CodecError) throw e;
-    throw new CodecError('BundleError', `bundle: manifest.json: not valid JSON (${(e as Error).message}).`);
+    fail(MANIFEST_FILE, `not valid JSON (${(e as Error).message}).`);
   }
   const manifest = validateManifest(json, source instanceof Map ? (f) => source.get(f)?.length : undefined);
+
   const cache = new Map<string, Promise<NumArray>>();
-  const getArray = (ref: ArrayRef) => {
-    let p = cache.get(ref.file);
+  const getArray = (ref: ArrayRef): Promise<NumArray> => {
+    const key = `${ref.file}|${ref.dtype}|${ref.shape}`;
+    let p = cache.get(key);
     if (!p) {
       p = get(ref.file).then((b) => decodeArray(b, ref.dtype, ref.shape, ref.file));
-      cache.set(ref.file, p);
+      p.catch(() => cache.delete(key));
+      cache.set(key, p);
     }
     return p;
+  };
+  const getCsr = async (ref: CsrRef): Promise<Csr> => {
+    const [rowPtr, colIdx, values] = await Promise.all([getArray(ref.rowPtr), getArray(ref.colIdx), getArray(ref.values)]);
+    const c: Csr = {
+      rowPtr: rowPtr instanceof Int32Array ? rowPtr : Int32Array.from(rowPtr),
+      colIdx: colIdx instanceof Int32Array ? colIdx : Int32Array.from(colIdx),
+      values: values instanceof Float32Array ? values : Float32Array.from(values),
+      rows: ref.shape[0],
+      cols: ref.shape[1],
+    };
+    checkCsr(c, `bundle: ${ref.rowPtr.file}`);
+    return c;
   };
   return {
     manifest,
     getArray,
-    getFile: get,
-    async getCsr(ref: CsrRef) {
-      const [rowPtr, colIdx, values] = await Promise.all([getArray(ref.rowPtr), getArray(ref.colIdx), getArray(ref.values)]);
-      return csrToDense({ rowPtr: rowPtr as Int32Array, colIdx: colIdx as Int32Array, values: Float32Array.from(values), rows: ref.shape[0], cols: ref.shape[1] });
-    },
+    getCsr,
+    getDense: async (ref) => csrToDense(await getCsr(ref), `bundle: ${ref.rowPtr.file}`),
+    getFile: async (file) => (isSafeBundlePath(file) ? get(file) : fail(file, 'not a relative path inside the bundle.')),
   };
 }

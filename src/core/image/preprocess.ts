@@ -7,17 +7,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Preprocessing } from '../bundle/manifest';
 import { check } from '../errors';
-import { MAX_PIXELS, resizeImage, type Pixels } from './resize';
+import { checkPreprocessing } from './checkPreprocessing';
+import { resizeImage, type Pixels } from './resize';
 
-/** Checks a Preprocessing: positive size, 1 or 3 channels, finite scale/offset, one mean and non-zero std per channel. */
-export function checkPreprocessing(pre: Preprocessing, where = 'preprocessing'): void {
-  const { height, width, channels, scale, offset, mean, std } = pre;
-  check(Number.isInteger(height) && Number.isInteger(width) && height > 0 && width > 0 && height * width <= MAX_PIXELS, () => `${where}: height and width must be positive integers (at most ${MAX_PIXELS / 1e6} MP), but got ${height}x${width}.`);
-  check(channels === 1 || channels === 3, () => `${where}: channels must be 1 or 3, but got ${channels}.`);
-  check(Number.isFinite(scale) && Number.isFinite(offset), () => `${where}: scale and offset must be finite numbers, but got ${scale} and ${offset}.`);
-  check(Array.isArray(mean) && mean.length === channels && mean.every(Number.isFinite), () => `${where}: mean must hold ${channels} finite number(s), but got ${JSON.stringify(mean)}.`);
-  check(Array.isArray(std) && std.length === channels && std.every((s) => Number.isFinite(s) && s !== 0), () => `${where}: std must hold ${channels} finite non-zero number(s), but got ${JSON.stringify(std)}.`);
-}
+export { checkPreprocessing };
 
 /**
  * One image as model input (H x W x C float32), resized first when its size or channels differ
