@@ -32,6 +32,8 @@ export interface AnalyzeOptions {
   K?: number;
   tau?: number;
   saeEpochs?: number;
+  /** SAE learning rate (default the paper's 5e-5). */
+  saeLr?: number;
   /** Also train the SAEs on this set's vectors (e.g. the full test set), storing codes only for `set`. */
   saeExtra?: InputSet;
   sweep?: boolean;
@@ -102,6 +104,7 @@ export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOpt
         K: options.K,
         tau: options.tau,
         epochs: options.saeEpochs,
+        lr: options.saeLr,
         seed,
         signal,
       });

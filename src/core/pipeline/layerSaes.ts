@@ -33,6 +33,7 @@ export interface LayerSaeOptions {
   K?: number;
   tau?: number;
   epochs?: number;
+  lr?: number;
   seed: number;
   signal?: AbortSignal;
   onEpoch?: (p: { epoch: number; trainLoss: number; valLoss: number }) => void;
@@ -75,6 +76,7 @@ export async function fitLayerSaes(
       K: opts.K,
       tau: opts.tau,
       maxEpochs: opts.epochs,
+      lr: opts.lr,
       seed: opts.seed,
       signal: opts.signal,
       onEpoch: opts.onEpoch,
