@@ -1,10 +1,12 @@
 /**
  * `npm run data:fashion`: writes the committed demo subset of Fashion-MNIST to public/demo/fashion/:
  * test2000.json + test2000.bin (the first 200 test images of each class, in test-set order, as an
- * image set file) and sprite.png (thumbnails, 50 per row, in the same order).
+ * image set file; `testIndices` and `names` give each image's index in the test set) and sprite.png
+ * (28x28 thumbnails, 50 per row, in the same order).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
+import { writeImageSetFile } from '../src/cli/imagesetFile';
 import { FASHION_CLASSES, readFashion } from './fashionData';
 
 const OUT = 'public/demo/fashion';
@@ -25,10 +27,7 @@ const n = picked.length;
 const pixels = new Uint8Array(n * 784);
 picked.forEach((src, j) => pixels.set(test.images.subarray(src * 784, (src + 1) * 784), j * 784));
 mkdirSync(OUT, { recursive: true });
-writeFileSync(`${OUT}/test2000.bin`, pixels);
-const header = {
-  format: 'codec-imageset',
-  version: 1,
+await writeImageSetFile(`${OUT}/test2000.json`, {
   count: n,
   height: 28,
   width: 28,
@@ -39,10 +38,9 @@ const header = {
   names: picked.map((i) => `t10k-${String(i).padStart(5, '0')}`),
   source: 'Fashion-MNIST test set (Debian package dataset-fashion-mnist), first 200 images of each class; MIT licence',
   testIndices: picked,
-};
-writeFileSync(`${OUT}/test2000.json`, JSON.stringify(header));
+}, pixels);
 const rows = Math.ceil(n / COLS);
-const png = new PNG({ width: COLS * 28, height: rows * 28, colorType: 0, inputColorType: 0, bitDepth: 8 } as never);
+const png = new PNG({ width: COLS * 28, height: rows * 28 });
 png.data = Buffer.alloc(COLS * 28 * rows * 28 * 4);
 for (let j = 0; j < n; j++) {
   const ox = (j % COLS) * 28;
@@ -56,5 +54,6 @@ for (let j = 0; j < n; j++) {
     }
   }
 }
-writeFileSync(`${OUT}/sprite.png`, PNG.sync.write(png));
+// Written as 8-bit grayscale (the RGBA buffer's first channel).
+writeFileSync(`${OUT}/sprite.png`, PNG.sync.write(png, { colorType: 0, inputColorType: 6 }));
 console.log(`wrote ${n} images to ${OUT}/test2000.{json,bin} and sprite.png (${COLS} per row)`);

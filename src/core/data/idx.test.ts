@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIdxImages, parseIdxLabels } from './idx';
-import { checkImageSetData, parseImageSetHeader } from './imageset';
 
+/** An IDX file built by hand: big-endian magic and dimensions, then the bytes. */
 function idx(magic: number, dims: number[], data: number[]): Uint8Array {
   const b = new Uint8Array(4 + 4 * dims.length + data.length);
   const v = new DataView(b.buffer);
@@ -11,31 +11,35 @@ function idx(magic: number, dims: number[], data: number[]): Uint8Array {
   return b;
 }
 
-describe('IDX and image set parsing', () => {
+describe('IDX parsing', () => {
   it('parseIdxImages reads count, size and pixels', () => {
     const r = parseIdxImages(idx(2051, [2, 2, 1], [1, 2, 3, 4]), 't.idx');
     expect([r.count, r.rows, r.cols]).toEqual([2, 2, 1]);
     expect(Array.from(r.data)).toEqual([1, 2, 3, 4]);
+    expect(parseIdxImages(idx(2051, [0, 28, 28], []), 'e.idx').data.length).toBe(0);
   });
 
-  it('parseIdxImages rejects a truncated file and a wrong magic number in one line', () => {
+  it('parseIdxImages rejects a truncated file, extra bytes and a wrong magic number in one line', () => {
     expect(() => parseIdxImages(idx(2051, [2, 2, 1], [1, 2, 3]), 't.idx')).toThrow(/^idx: t\.idx: 19 bytes, expected 20 for 2 images of 2x1 \(truncated or corrupt\)\.$/);
+    expect(() => parseIdxImages(idx(2051, [2, 2, 1], [1, 2, 3, 4, 5]), 't.idx')).toThrow(/^idx: t\.idx: 21 bytes, expected 20/);
     expect(() => parseIdxImages(idx(2049, [2, 2, 1], [1, 2, 3, 4]), 't.idx')).toThrow(/^idx: t\.idx: wrong magic number 2049 \(expected 2051 for an image file\)\.$/);
-    expect(() => parseIdxImages(new Uint8Array(5), 't.idx')).toThrow(/^idx: t\.idx: truncated header/);
+    expect(() => parseIdxImages(new Uint8Array(5), 't.idx')).toThrow(/^idx: t\.idx: truncated header \(5 bytes, expected at least 16\)\.$/);
+    expect(() => parseIdxImages(new Uint8Array(0))).toThrow(/^idx: images: truncated header/);
+  });
+
+  it('parseIdxImages errors are DataErrors', () => {
+    try {
+      parseIdxImages(new Uint8Array(3), 'x');
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).name).toBe('DataError');
+    }
   });
 
   it('parseIdxLabels checks magic and count', () => {
     expect(Array.from(parseIdxLabels(idx(2049, [3], [0, 9, 4])))).toEqual([0, 9, 4]);
-    expect(() => parseIdxLabels(idx(2049, [3], [0, 9]), 'l.idx')).toThrow(/^idx: l\.idx: 10 bytes, expected 11/);
-    expect(() => parseIdxLabels(idx(2051, [3], [0, 9, 4]), 'l.idx')).toThrow(/wrong magic number 2051/);
-  });
-
-  it('parseImageSetHeader validates fields and checkImageSetData the byte count', () => {
-    const h = parseImageSetHeader(JSON.stringify({ format: 'codec-imageset', version: 1, count: 2, height: 2, width: 2, channels: 1, data: 's.bin', labels: [0, 1] }));
-    expect(checkImageSetData(h, new Uint8Array(8)).pixels.length).toBe(8);
-    expect(() => checkImageSetData(h, new Uint8Array(7))).toThrow(/^imageset: s\.bin: 7 bytes, expected 8/);
-    expect(() => parseImageSetHeader('{"format":"x"}', 'a.json')).toThrow(/^imageset: a\.json: format must be "codec-imageset"/);
-    expect(() => parseImageSetHeader(JSON.stringify({ format: 'codec-imageset', version: 1, count: 1, height: 2, width: 2, channels: 1, data: '../etc' }), 'a.json')).toThrow(/data must name a file beside the header/);
-    expect(() => parseImageSetHeader('{', 'a.json')).toThrow(/^imageset: a\.json: not valid JSON/);
+    expect(() => parseIdxLabels(idx(2049, [3], [0, 9]), 'l.idx')).toThrow(/^idx: l\.idx: 10 bytes, expected 11 for 3 labels \(truncated or corrupt\)\.$/);
+    expect(() => parseIdxLabels(idx(2051, [3], [0, 9, 4]), 'l.idx')).toThrow(/^idx: l\.idx: wrong magic number 2051 \(expected 2049 for a label file\)\.$/);
+    expect(() => parseIdxLabels(new Uint8Array(7), 'l.idx')).toThrow(/^idx: l\.idx: truncated header \(7 bytes, expected at least 8\)\.$/);
   });
 });
