@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CodecError } from '../errors';
+import { registerKerasLayers } from './architecturesLayers';
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -99,6 +100,7 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName);
   const { weightSpecs, weightData, shardNames } = readWeights(json, files);
+  registerKerasLayers();
   let model: tf.LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
