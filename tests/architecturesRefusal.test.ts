@@ -1,7 +1,7 @@
 /**
  * Models CODEC cannot run get one line naming the culprit, and always as a CodecError (the worker
- * passes only {name, message} on): an unknown layer class, a Lambda layer, Keras' Normalization
- * (which tfjs lacks; EfficientNet's preprocessing), and a hook on a layer the model lacks. (GraphModel refusals: graphModel.test.ts.)
+ * passes only {name, message} on): an unknown layer class, a Lambda layer, a Keras layer tfjs lacks
+ * (RandomFourierFeatures), and a hook on a layer the model lacks. (GraphModel refusals: graphModel.test.ts.)
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../src/cli/nodeBackend';
@@ -30,7 +30,7 @@ describe('clear refusals for LayersModels', () => {
   it.each([
     ['MyCustomLayer', /^model\.json: layer class MyCustomLayer is not supported by tfjs \(no Lambda or custom layers\); the layers before it are InputLayer, Conv2D\.$/],
     ['Lambda', /^model\.json: layer class Lambda is not supported by tfjs .*; the layers before it are InputLayer, Conv2D\.$/],
-    ['Normalization', /^model\.json: layer class Normalization is not supported by tfjs/],
+    ['RandomFourierFeatures', /^model\.json: layer class RandomFourierFeatures is not supported by tfjs/],
   ])('loadModelFromFiles refuses %s in one line', async (cls, re) => {
     const err = await withClass(cls);
     expect(err).toBeInstanceOf(CodecError);
