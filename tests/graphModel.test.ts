@@ -11,10 +11,11 @@ import { attribute } from '../src/core/attribution/attribute';
 import { conductance } from '../src/core/attribution/conductance';
 import { CodecError } from '../src/core/errors';
 import { Executor } from '../src/core/model/executor';
-import { loadGraphModelFromFiles } from '../src/core/model/graphModel';
+import { loadGraphModelFromFiles, loadHookableModel } from '../src/core/model/graphModel';
 import { GraphExecutor } from '../src/core/model/graphModelExecutor';
 import { disposeFrontier, frontierOutput } from '../src/core/model/runner';
 import { GraphBuilder, residualGraphFiles } from './helpers/graphModels';
+import { modelToFiles } from './helpers/modelFiles';
 import { randomImages, residualCnn } from './helpers/models';
 
 beforeAll(async () => {
@@ -135,6 +136,22 @@ describe('GraphExecutor on a converted residual CNN', () => {
     ls.dispose();
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();
+  });
+});
+
+describe('loadHookableModel', () => {
+  it('loadHookableModel picks the executor by the model.json format', async () => {
+    const model = residualCnn(3);
+    const g = await loadHookableModel(residualGraphFiles(model).files);
+    const l = await loadHookableModel(await modelToFiles(model));
+    expect([g.format, g.exec instanceof GraphExecutor]).toEqual(['graph-model', true]);
+    expect([l.format, l.exec instanceof Executor]).toEqual(['layers-model', true]);
+    const x = randomImages([2, 8, 8, 2], 26);
+    expect(maxAbsDiff(g.exec.predict(x).dataSync(), l.exec.predict(x).dataSync())).toBeLessThan(1e-5);
+    g.dispose();
+    l.dispose();
+    x.dispose();
+    await expect(loadHookableModel(new Map([['model.json', new TextEncoder().encode('{"format": "graph-m')]]))).rejects.toThrow(/^model\.json: not valid JSON/);
   });
 });
 

@@ -4,11 +4,15 @@
  * in-memory file map, with load.ts' one-line errors: the JSON and the shards are checked as
  * there, then the graph: nodes well formed, every weight node backed by a manifest entry, one
  * float input, ops tfjs can run (synchronously: no control flow), finite weights.
+ * `loadHookableModel` loads either kind of model.json for the engine.
  */
 import * as tf from '@tensorflow/tfjs';
 import { CodecError } from '../errors';
-import { findFile, parseModelJson, readWeights, type ModelJson } from './load';
+import { Executor } from './executor';
+import { findFile, loadModelFromFiles, parseModelJson, readWeights, type ModelJson } from './load';
 import { ASYNC_OPS, GraphDefInfo, parseInput, type GraphDefNode } from './graphModelGraph';
+import { GraphExecutor, type GraphExecutorOptions } from './graphModelExecutor';
+import type { HookableModel } from './runner';
 
 export interface LoadedGraphModel {
   model: tf.GraphModel;
@@ -99,4 +103,29 @@ export async function loadGraphModelFromFiles(files: Map<string, Uint8Array>, mo
     }
   }
   return { model, modelJson: json, graph, shardNames };
+}
+
+export interface LoadedHookable {
+  exec: HookableModel;
+  format: 'layers-model' | 'graph-model';
+  modelJson: ModelJson;
+  shardNames: string[];
+  /** Frees the model's weights. */
+  dispose(): void;
+}
+
+/** Loads a model.json of either kind (LayersModel or GraphModel, by its `format`) as a HookableModel. */
+export async function loadHookableModel(files: Map<string, Uint8Array>, modelJsonName = 'model.json', options: GraphExecutorOptions = {}): Promise<LoadedHookable> {
+  let format: unknown;
+  try {
+    format = (JSON.parse(new TextDecoder().decode(findFile(files, modelJsonName) ?? new Uint8Array())) as { format?: unknown }).format;
+  } catch {
+    format = undefined; // the loader below names the problem
+  }
+  if (format === 'graph-model') {
+    const g = await loadGraphModelFromFiles(files, modelJsonName);
+    return { exec: new GraphExecutor(g.model, g.graph, options), format, modelJson: g.modelJson, shardNames: g.shardNames, dispose: () => g.model.dispose() };
+  }
+  const l = await loadModelFromFiles(files, modelJsonName);
+  return { exec: new Executor(l.model), format: 'layers-model', modelJson: l.modelJson, shardNames: l.shardNames, dispose: () => l.model.dispose() };
 }
