@@ -22,6 +22,8 @@ export function ClassMatrixPanel() {
         <PanelState kind="error">{matrix.message}</PanelState>
       ) : matrix.status !== 'ready' ? (
         <PanelState kind="loading">Loading…</PanelState>
+      ) : matrix.data.modes.length === 0 ? (
+        <PanelState kind="empty">No alive modes in this layer.</PanelState>
       ) : (
         <MatrixChart m={matrix.data} />
       )}

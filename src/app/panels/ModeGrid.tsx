@@ -113,7 +113,13 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
   }, [active, cards]);
   if (fetched.status === 'idle' || fetched.status === 'loading') return <PanelState kind="loading">Loading modes…</PanelState>;
   if (fetched.status === 'error') return <PanelState kind="error">{fetched.message}</PanelState>;
-  if (!cards.length) return <PanelState kind="empty">No alive modes in this layer.</PanelState>;
+  if (!cards.length)
+    return (
+      <div className="mode-column">
+        <DictionaryLine source={source} />
+        <PanelState kind="empty">No alive modes in this layer: the dictionary gave every image a zero code. Another layer, more images or the other source may have some.</PanelState>
+      </div>
+    );
   const onKey = (e: React.KeyboardEvent) => {
     const keys: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: 0, ArrowUp: 0, Home: -Infinity, End: Infinity };
     if (!(e.key in keys)) return;

@@ -49,6 +49,14 @@ describe('app store', () => {
     expect(store.getState()).toMatchObject({ layer: 'd1', mode: null, image: 0 });
   });
 
+  it('setAnalysis prefers the deepest layer that has modes', () => {
+    const store = createAppStore();
+    const a = analysis('one', ['c1', 'c2', 'c3']);
+    a.layers[2].modes = { contributions: 0 };
+    store.getState().setAnalysis(a);
+    expect(store.getState().layer).toBe('c2');
+  });
+
   it('pickLayer clears the mode; the same layer keeps it', () => {
     const store = createAppStore();
     store.getState().setAnalysis(analysis('one', ['c1', 'c2']));

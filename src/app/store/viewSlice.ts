@@ -60,8 +60,9 @@ export const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set, 
     if (!analysis) return;
     const layers = analysis.layers;
     const keepLayer = layers.some((l) => l.name === layer);
-    // Default: the deepest analyzed layer (where modes are most class-like).
-    const nextLayer = keepLayer ? layer : (layers[layers.length - 1]?.name ?? null);
+    // Default: the deepest analyzed layer with modes (where they are most class-like), else the deepest.
+    const withModes = layers.filter((l) => (l.modes.contributions ?? 0) > 0);
+    const nextLayer = keepLayer ? layer : ((withModes[withModes.length - 1] ?? layers[layers.length - 1])?.name ?? null);
     const nextImage = image !== null && image < analysis.images.count ? image : analysis.images.count > 0 ? 0 : null;
     set({ layer: nextLayer, image: nextImage, mode: keepLayer ? get().mode : null, filter: { kind: 'all' } });
   },
