@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adjustedRandIndex, clusterRows } from '../src/core/retina/cluster';
 import { hungarian, maxAssignment } from '../src/core/retina/hungarian';
 import { cosine, irfAgreement, rank1 } from '../src/core/retina/irf';
-import { matchFilters, shift } from '../src/core/retina/matching';
+import { matchFilters, separableFilters, shift } from '../src/core/retina/matching';
 import { rng } from '../src/core/util/rng';
 
 /** Brute force: the least cost over all injective maps of rows into columns (rows <= columns). */
@@ -178,5 +178,19 @@ describe('matchFilters', () => {
     expect(shifted.matched[2]).toBeCloseTo(1, 6);
     expect(shifted.shifts[2][2]).toEqual([1, -1]);
     expect(shifted.recovered).toBe(3);
+  });
+});
+
+describe('separableFilters', () => {
+  it('separableFilters keeps a separable filter and removes an orthogonal rank-1 term', () => {
+    const u1 = [1, 0, 0, 0];
+    const u2 = [0, 1, 0, 0];
+    const v1 = [0.6, 0.8];
+    const v2 = [-0.8, 0.6];
+    const f = Float32Array.from(u1.flatMap((_, i) => v1.map((_, k) => 2 * u1[i] * v1[k] + 0.5 * u2[i] * v2[k])));
+    const s = separableFilters(f, 2, 8);
+    const expected = u1.flatMap((a) => v1.map((b) => 2 * a * b));
+    s.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect(() => separableFilters(f, 3, 8)).toThrow(/^separableFilters: rows of 8 values with 3 frames do not tile 8 values\.$/);
   });
 });

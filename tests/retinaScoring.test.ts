@@ -28,30 +28,40 @@ describe('scoring', () => {
     expect(u[1][1]).toBeCloseTo(0.95, 6);
   });
 
-  it('modeWiring compares a mode with the cells it drives and skips unused modes', () => {
+  it('modeWiring compares each cell\'s top modes with the planted wiring of the cells using them', () => {
     const planted = [
       [0, 0, 6, 1.5],
       [1.5, 6, 0, 0],
       [0, 0, 6, 1.5],
     ];
-    // Mode 0 is the first wiring exactly (used by cells 0 and 2), mode 1 the second (cell 1), mode 2 unused.
+    // Mode 0 is the first wiring (cells 0 and 2), mode 1 the second negated (a decrease; cell 1),
+    // mode 2 is used a little by everyone (in no cell's top 1), mode 3 never.
     const typeW = [
       [0, 0, 4, 1],
-      [1, 4, 0, 0],
+      [-1, -4, 0, 0],
       [1, 1, 1, 1],
+      [5, 0, 0, 0],
     ];
     const usage = [
-      [0.8, 0, 0],
-      [0.1, 0.9, 0],
-      [0.7, 0, 0],
+      [0.8, 0, 0.1, 0],
+      [0.1, 0.9, 0.15, 0],
+      [0.7, 0, 0.1, 0],
     ];
-    const w = modeWiring(typeW, usage, planted);
+    const w = modeWiring(typeW, usage, planted, 1);
     expect(w.map((m) => m.mode)).toEqual([0, 1]);
     expect(w[0].drives).toEqual([0, 2]);
     expect(w[0].cosine).toBeCloseTo(1, 6);
+    expect(w[0].usage).toBeCloseTo(1.5, 6);
     expect(w[1].drives).toEqual([1]);
     expect(w[1].cosine).toBeCloseTo(1, 6);
-    expect(w[0].usage).toBeCloseTo(1.6, 6);
+    expect(w[1].signed).toBeCloseTo(-1, 6);
+    // With the top 2, mode 2 joins (every cell's second); its flat weights against the usage-weighted wirings.
+    const w2 = modeWiring(typeW, usage, planted, 2);
+    const m2 = w2.find((m) => m.mode === 2)!;
+    expect(m2.drives).toEqual([0, 1, 2]);
+    const t = [0, 1, 2, 3].map((j) => [0, 1, 2].reduce((s, c) => s + (usage[c][2] * planted[c][j]) / Math.hypot(...planted[c]), 0));
+    const cos = t.reduce((s, v) => s + v, 0) / (2 * Math.hypot(...t));
+    expect(m2.cosine).toBeCloseTo(Math.abs(cos), 6);
   });
 
   it('cellWiring is the cosine of each cell mean profile with its planted weights', () => {

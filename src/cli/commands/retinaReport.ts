@@ -81,19 +81,19 @@ export function formatReport(r: RetinaAnalysis, modelPath: string, heldOut?: num
   const cellName = (c: number) => r.cells[c].id;
   lines.push(`Retina report: ${modelPath}${heldOut !== undefined ? ` (held-out correlation with true rates ${f2(heldOut)}, from its card)` : ''}`);
   lines.push(`cells: ${r.cells.map((c) => `${c.id} ${c.cellClass}`).join('; ')}`);
-  const { shifted, unshifted, maxShift } = r.filterMatch;
+  const { shifted, unshifted, separable, maxShift } = r.filterMatch;
   lines.push('', `(1) Planted bipolar types vs first-layer channels (Hungarian on filter cosines, shifts up to ${maxShift} px):`);
-  lines.push(`    ${pad('type', 10)} ${pad('channel', 8)} ${pad('cosine', 7)} unshifted`);
-  r.types.forEach((t, j) => lines.push(`    ${pad(t, 10)} ${pad(String(shifted.typeToChannel[j]), 8)} ${pad(f2(shifted.matched[j]), 7)} ${f2(unshifted.matched[j])}`));
-  lines.push(`    recovered with cosine >= 0.8: ${shifted.recovered} of ${r.types.length} (unshifted: ${unshifted.recovered})`);
+  lines.push(`    ${pad('type', 10)} ${pad('channel', 8)} ${pad('cosine', 7)} ${pad('unshifted', 10)} separable part (channel)`);
+  r.types.forEach((t, j) => lines.push(`    ${pad(t, 10)} ${pad(String(shifted.typeToChannel[j]), 8)} ${pad(f2(shifted.matched[j]), 7)} ${pad(f2(unshifted.matched[j]), 10)} ${f2(separable.matched[j])} (${separable.typeToChannel[j]})`));
+  lines.push(`    recovered with cosine >= 0.8: ${shifted.recovered} of ${r.types.length} (unshifted: ${unshifted.recovered}; rank-1 separable part of the filters: ${separable.recovered})`);
   for (const l of r.layers) {
     lines.push('', `Layer ${l.name} (${l.channels} channels): completeness error median ${f2(l.completeness.surprisal)} (surprisal), ${f2(l.completeness.rate)} (rates)`);
     const sae = (s: RetinaAnalysis['layers'][number]['rateSae']) => `K ${s.K}, tau ${s.tau}${s.deadAtTau ? ` (all modes dead at tau ${r.settings.tau})` : ''}, alive ${s.alive}, R2 ${f2(s.r2)}`;
     lines.push(`    STSAE surprisal: ${sae(l.surprisalSae)}; per-cell rate: ${sae(l.rateSae)}`);
     if (l.modeWiring) {
-      lines.push(`    (2) modes in type space vs the planted weights of the cells they drive: usage-weighted mean cosine ${f2(l.modeWiringMean ?? NaN)}`);
-      for (const w of l.modeWiring.slice(0, 6)) {
-        lines.push(`        mode ${pad(String(w.mode), 4)} drives ${pad(w.drives.map(cellName).join(','), 12)} types [${w.typeWeights.map(f2).join(' ')}]  cosine ${f2(w.cosine)}`);
+      lines.push(`    (2) each cell's top-3 modes in type space vs the planted weights of the cells they drive: usage-weighted mean |cosine| ${f2(l.modeWiringMean ?? NaN)}`);
+      for (const w of l.modeWiring.slice(0, 8)) {
+        lines.push(`        mode ${pad(String(w.mode), 4)} drives ${pad(w.drives.map(cellName).join(','), 12)} types [${w.typeWeights.map(f2).join(' ')}]  |cosine| ${f2(w.cosine)}${w.signed < 0 ? ' (a decrease)' : ''}`);
       }
       lines.push(`        each cell's mean contribution profile vs its planted weights: ${(l.cellWiring ?? []).map((v, c) => `${cellName(c)} ${f2(v)}`).join(', ')}`);
     }

@@ -21,7 +21,7 @@ import { contributions, type LayerContributions } from './contributions';
 import { familyWindows } from './dataset';
 import { modelIrf, trueIrf } from './groundTruth';
 import { irfAgreement, type IrfAgreement } from './irf';
-import { matchFilters, type FilterMatch } from './matching';
+import { matchFilters, separableFilters, type FilterMatch } from './matching';
 import { cellWiring, familyModes, modeUsage, modeWiring, netAtoms, toTypeSpace, type ModeWiring } from './scoring';
 import type { Retina } from './simulator';
 import { STUDENT_LAYERS, studentFilters } from './student';
@@ -92,7 +92,11 @@ export interface LayerAnalysis {
 export interface RetinaAnalysis {
   cells: { id: string; cellClass: string }[];
   types: string[];
-  filterMatch: { shifted: FilterMatch; unshifted: FilterMatch; maxShift: number };
+  /**
+   * shifted: the score (raw filters, best shift up to maxShift); unshifted: no shifts; separable:
+   * the student's filters reduced to their rank-1 space x time part first (shifts allowed).
+   */
+  filterMatch: { shifted: FilterMatch; unshifted: FilterMatch; separable: FilterMatch; maxShift: number };
   layers: LayerAnalysis[];
   irf: { perCell: IrfAgreement[]; perFamily: Record<string, IrfAgreement>; moments: number };
   settings: Required<Omit<RetinaAnalysisOptions, 'signal' | 'onProgress' | 'layers'>> & { layers: string[] };
@@ -114,6 +118,7 @@ export async function analyzeRetina(model: tf.LayersModel, retina: Retina, optio
   spec.bipolar.forEach((b, j) => plantedFilters.set(bipolarFilter(b, spec.kernelSize, spec.frames), j * d));
   const shifted = matchFilters(plantedFilters, sf.filters, { size: spec.kernelSize, frames: spec.frames, maxShift });
   const unshifted = matchFilters(plantedFilters, sf.filters, { size: spec.kernelSize, frames: spec.frames });
+  const separable = matchFilters(plantedFilters, separableFilters(sf.filters, spec.frames, d), { size: spec.kernelSize, frames: spec.frames, maxShift });
 
   // (2) Contributions with the surprisal target and with each cell's rate.
   const set = familyWindows(spec.size, spec.frames, { perFamily, seed });
@@ -174,7 +179,7 @@ export async function analyzeRetina(model: tf.LayersModel, retina: Retina, optio
   return {
     cells: spec.cells.map((c) => ({ id: c.id, cellClass: c.cellClass })),
     types: spec.bipolar.map((b) => b.id),
-    filterMatch: { shifted, unshifted, maxShift },
+    filterMatch: { shifted, unshifted, separable, maxShift },
     layers: out,
     irf,
     settings: { perFamily, cellPerFamily, irfPerFamily, steps, layers, saeFactor, tau, fallbackTau, saeEpochs, saeLr, maxShift, seed },

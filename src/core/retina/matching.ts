@@ -8,7 +8,7 @@
  */
 import { check } from '../errors';
 import { maxAssignment } from './hungarian';
-import { cosine } from './irf';
+import { cosine, rank1 } from './irf';
 
 export interface FilterMatchOptions {
   /** Filter side (pixels) and frames: rows are size x size x frames, HWC. */
@@ -77,6 +77,20 @@ export function shift(f: Float32Array, size: number, frames: number, dy: number,
       if (sx < 0 || sx >= size) continue;
       out.set(f.subarray((sy * size + sx) * frames, (sy * size + sx + 1) * frames), (y * size + x) * frames);
     }
+  }
+  return out;
+}
+
+/**
+ * Each filter row (HWC, `frames` last) replaced by its rank-1 space x time approximation s u v^T:
+ * the separable part of a filter (the planted ones are separable by construction).
+ */
+export function separableFilters(filters: Float32Array, frames: number, length: number): Float32Array {
+  check(length % frames === 0 && filters.length % length === 0, () => `separableFilters: rows of ${length} values with ${frames} frames do not tile ${filters.length} values.`);
+  const out = new Float32Array(filters.length);
+  for (let r = 0; r < filters.length / length; r++) {
+    const { spatial, temporal, sigma } = rank1(filters.subarray(r * length, (r + 1) * length), frames);
+    for (let i = 0; i < spatial.length; i++) for (let k = 0; k < frames; k++) out[r * length + i * frames + k] = sigma * spatial[i] * temporal[k];
   }
   return out;
 }

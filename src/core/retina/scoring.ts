@@ -6,7 +6,7 @@
  *  - the cells a mode drives: its mean weight (code, or its share of the output change) in each
  *    cell's own contributions (per-cell-rate target);
  *  - cosine of the mode's type weights with the planted input weights of the cells it drives
- *    (their usage-weighted mean, each cell's weights at unit norm);
+ *    (each cell's top modes; their usage-weighted mean, each cell's weights at unit norm);
  *  - each cell's mean contribution profile in type space against its planted weights (no SAE);
  *  - which modes drive each cell under each stimulus family.
  */
@@ -41,19 +41,24 @@ export interface ModeWiring {
   mode: number;
   /** Net atom at each planted type's matched channel. */
   typeWeights: number[];
-  /** Cells whose usage of the mode is at least half the largest. */
+  /** Cells that have this mode among their `top` most used. */
   drives: number[];
-  /** Cosine of typeWeights with the usage-weighted planted weights of those cells. */
+  /**
+   * |cosine| of typeWeights with the usage-weighted planted weights of those cells (sign-free: a
+   * mode may carry a decrease of the same inputs as well as an increase); `signed` keeps the sign.
+   */
   cosine: number;
-  /** Total usage over cells (how much the mode is used at all). */
+  signed: number;
+  /** Total usage over the cells it drives. */
   usage: number;
 }
 
 /**
- * For every used mode: its type weights against the planted input weights (cells x J) of the cells
- * it drives. Modes are returned by total usage, most used first; unused modes are left out.
+ * Each cell's `top` most used modes; for every mode that is among some cell's top, its type
+ * weights against the planted input weights (cells x J) of the cells it drives (each cell's
+ * weights at unit norm, weighted by its usage of the mode). Most used first.
  */
-export function modeWiring(typeWeights: number[][], usage: number[][], planted: number[][]): ModeWiring[] {
+export function modeWiring(typeWeights: number[][], usage: number[][], planted: number[][], top = 3): ModeWiring[] {
   const k = typeWeights.length;
   check(usage.every((u) => u.length === k), () => `modeWiring: usage rows must have ${k} modes.`);
   check(planted.length === usage.length, () => `modeWiring: planted weights for ${planted.length} cells, usage for ${usage.length}.`);
@@ -61,15 +66,16 @@ export function modeWiring(typeWeights: number[][], usage: number[][], planted: 
     const n = Math.hypot(...w) || 1;
     return w.map((v) => v / n);
   });
+  const drives = new Map<number, number[]>();
+  usage.forEach((u, c) => {
+    const order = u.map((v, m) => [v, m]).filter(([v]) => v > 0).sort((a, b) => b[0] - a[0]).slice(0, top);
+    for (const [, m] of order) drives.set(m, [...(drives.get(m) ?? []), c]);
+  });
   const out: ModeWiring[] = [];
-  for (let m = 0; m < k; m++) {
-    const col = usage.map((u) => u[m]);
-    const total = col.reduce((a, b) => a + b, 0);
-    if (!(total > 0)) continue;
-    const max = Math.max(...col);
-    const drives = col.flatMap((u, c) => (u >= 0.5 * max ? [c] : []));
-    const target = typeWeights[m].map((_, j) => drives.reduce((s, c) => s + col[c] * unit[c][j], 0));
-    out.push({ mode: m, typeWeights: typeWeights[m], drives, cosine: cosine(typeWeights[m], target), usage: total });
+  for (const [m, cells] of drives) {
+    const target = typeWeights[m].map((_, j) => cells.reduce((s, c) => s + usage[c][m] * unit[c][j], 0));
+    const signed = cosine(typeWeights[m], target);
+    out.push({ mode: m, typeWeights: typeWeights[m], drives: cells, cosine: Math.abs(signed), signed, usage: cells.reduce((s, c) => s + usage[c][m], 0) });
   }
   return out.sort((a, b) => b.usage - a.usage);
 }

@@ -24,8 +24,14 @@ export interface StudentOptions {
   kernel2?: number;
   /** Std of the Gaussian noise after BatchNorm in training. Default 0.1. */
   noise?: number;
-  /** L2 penalty on the conv and dense kernels. Default 1e-3. */
+  /** L2 penalty on the conv2 and dense kernels. Default 1e-3. */
   l2?: number;
+  /**
+   * L2 penalty on conv1's kernel. BatchNorm makes conv1's scale irrelevant, so this only pulls its
+   * weights toward zero where the data do not hold them (under Adam, most where gradients are
+   * smallest): it cleans the filters of noise. Default 1e-3.
+   */
+  l2First?: number;
   /**
    * Scale of conv1's initial weights (variance scaling, fan average): small, so that the learned
    * filters are not diluted by their random start (BatchNorm after conv1 makes its scale
@@ -36,13 +42,13 @@ export interface StudentOptions {
   seed?: number;
 }
 
-export function buildStudent({ cells, size = 20, frames = 20, filters1 = 8, kernel1 = 9, filters2 = 8, kernel2 = 7, noise = 0.1, l2 = 1e-3, init1Scale = 1e-3, seed = 1 }: StudentOptions): tf.LayersModel {
+export function buildStudent({ cells, size = 20, frames = 20, filters1 = 8, kernel1 = 9, filters2 = 8, kernel2 = 7, noise = 0.1, l2 = 1e-3, l2First = 1e-3, init1Scale = 1e-3, seed = 1 }: StudentOptions): tf.LayersModel {
   check(Number.isInteger(cells) && cells >= 1, () => `buildStudent: cells must be an integer >= 1, but got ${cells}.`);
   check(kernel1 + kernel2 - 1 <= size, () => `buildStudent: kernels ${kernel1} and ${kernel2} do not fit a ${size}-pixel stimulus.`);
-  const reg = () => (l2 > 0 ? tf.regularizers.l2({ l2 }) : undefined);
+  const reg = (v = l2) => (v > 0 ? tf.regularizers.l2({ l2: v }) : undefined);
   const init = (s: number) => tf.initializers.glorotNormal({ seed: seed * 10 + s });
   const inp = tf.input({ shape: [size, size, frames], name: 'stimulus' });
-  let h = tf.layers.conv2d({ filters: filters1, kernelSize: kernel1, name: 'conv1', kernelInitializer: tf.initializers.varianceScaling({ scale: init1Scale, mode: 'fanAvg', distribution: 'normal', seed: seed * 10 + 1 }), kernelRegularizer: reg() }).apply(inp) as tf.SymbolicTensor;
+  let h = tf.layers.conv2d({ filters: filters1, kernelSize: kernel1, name: 'conv1', kernelInitializer: tf.initializers.varianceScaling({ scale: init1Scale, mode: 'fanAvg', distribution: 'normal', seed: seed * 10 + 1 }), kernelRegularizer: reg(l2First) }).apply(inp) as tf.SymbolicTensor;
   h = tf.layers.batchNormalization({ name: 'bn1' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.gaussianNoise({ stddev: noise, name: 'noise1' }).apply(h) as tf.SymbolicTensor;
   h = tf.layers.activation({ activation: 'relu', name: 'relu1' }).apply(h) as tf.SymbolicTensor;

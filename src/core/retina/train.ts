@@ -1,8 +1,9 @@
 /**
  * Fitting the student to simulated spikes: Adam on the Poisson loss `mean(r_hat - y log r_hat)`
  * (plus the layers' L2 penalties) over shuffled minibatches, BatchNorm and Gaussian noise in
- * training mode, a step-decayed learning rate, and the held-out correlation with the true rates
- * after every epoch; the weights of the best epoch are restored at the end.
+ * training mode, and the held-out correlation with the true rates after every epoch; the weights
+ * of the best epoch are restored at the end. The learning rate decays in steps over the last
+ * epochs, or, with a time budget, along a cosine over the budget (training stops when it is spent).
  */
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
@@ -26,7 +27,11 @@ export interface TrainStudentOptions {
   /** Multiply the learning rate by this after each of the last `decayEpochs` epochs. Default 0.5. */
   decay?: number;
   decayEpochs?: number;
-  /** Stop after this many seconds (finishing the epoch). Default Infinity. */
+  /**
+   * Stop after this many seconds (mid-epoch; the held-out correlation is measured then). When
+   * finite, the learning rate follows lr * max(0.02, (1 + cos(pi t / budget)) / 2) over time t
+   * instead of the step decay. Default Infinity.
+   */
   timeBudgetSeconds?: number;
   seed?: number;
   signal?: AbortSignal;
@@ -47,7 +52,9 @@ export async function trainStudent(model: tf.LayersModel, train: RetinaDataset, 
   let bestWeights: tf.Tensor[] | null = null;
   const start = Date.now();
   for (let epoch = 0; epoch < epochs; epoch++) {
-    if (epoch >= epochs - decayEpochs) (opt as unknown as { learningRate: number }).learningRate = learningRate * decay ** (epoch - (epochs - decayEpochs) + 1);
+    const setLr = (lr: number) => ((opt as unknown as { learningRate: number }).learningRate = lr);
+    const timed = Number.isFinite(timeBudgetSeconds);
+    if (!timed && epoch >= epochs - decayEpochs) setLr(learningRate * decay ** (epoch - (epochs - decayEpochs) + 1));
     const order = Array.from({ length: train.n }, (_, i) => i);
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
@@ -55,8 +62,17 @@ export async function trainStudent(model: tf.LayersModel, train: RetinaDataset, 
     }
     let lossSum = 0;
     let batches = 0;
+    let outOfTime = false;
     for (let b = 0; b + batchSize <= order.length; b += batchSize) {
       throwIfAborted(signal, 'trainStudent');
+      const elapsed = (Date.now() - start) / 1000;
+      if (timed) {
+        if (elapsed > timeBudgetSeconds) {
+          outOfTime = true;
+          break;
+        }
+        setLr(learningRate * Math.max(0.02, (1 + Math.cos((Math.PI * elapsed) / timeBudgetSeconds)) / 2));
+      }
       const rows = order.slice(b, b + batchSize);
       const x = tf.tensor4d(batchWindows(train, rows, train.window), [rows.length, s, s, train.window]);
       const y = tf.tensor2d(Float32Array.from(rows.flatMap((r) => Array.from(train.spikes.subarray(r * train.cells, (r + 1) * train.cells)))), [rows.length, train.cells]);
@@ -76,7 +92,7 @@ export async function trainStudent(model: tf.LayersModel, train: RetinaDataset, 
       tf.dispose(bestWeights ?? []);
       bestWeights = model.getWeights().map((w) => w.clone());
     }
-    if (info.seconds > timeBudgetSeconds) break;
+    if (outOfTime || info.seconds > timeBudgetSeconds) break;
   }
   if (bestWeights) {
     model.setWeights(bestWeights);
