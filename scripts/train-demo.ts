@@ -5,7 +5,8 @@
  * public/demo/models/<name>/{model.json, group1-shard1of1.bin, card.json}.
  */
 import * as tf from '@tensorflow/tfjs';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadModelFromDisk } from '../src/cli/modelFiles';
 import { parseArgs } from 'node:util';
 import { saveModelToDir } from '../src/cli/fileIO';
 import { useNodeBackend } from '../src/cli/nodeBackend';
@@ -14,7 +15,7 @@ import { rng } from '../src/core/util/rng';
 import { fashionCnn, fashionResnet } from './demoModels';
 import { FASHION_CLASSES, readFashion, type FashionSplit } from './fashionData';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'fashion-cnn' }, epochs: { type: 'string', default: '6' }, minutes: { type: 'string', default: '30' }, width: { type: 'string', default: '16' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '64' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'fashion-cnn' }, epochs: { type: 'string', default: '6' }, minutes: { type: 'string', default: '30' }, width: { type: 'string', default: '16' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '64' }, resume: { type: 'boolean' }, lr: { type: 'string', default: '2e-3' } } });
 const name = values.model!;
 const epochs = Number(values.epochs);
 const budgetMs = Number(values.minutes) * 60_000;
@@ -23,7 +24,11 @@ const batch = Number(values.batch);
 
 const backend = await useNodeBackend('wasm');
 const built = name === 'fashion-resnet' ? fashionResnet(Number(values.width), seed) : fashionCnn(Number(values.width), seed);
-const { model, layers } = built;
+const { layers } = built;
+// --resume continues from the saved model (its card's epochs and seconds are added up).
+const previous = values.resume ? JSON.parse(readFileSync(`public/demo/models/${name}/card.json`, 'utf8')) : null;
+const model = values.resume ? (await loadModelFromDisk(`public/demo/models/${name}/model.json`)).model : built.model;
+const lr0 = Number(values.lr);
 const train = readFashion('train');
 const test = readFashion('t10k');
 
@@ -50,8 +55,8 @@ function accuracy(split: FashionSplit, idx: number[]): number {
   return correct / idx.length;
 }
 
-const optimizer = tf.train.adam(2e-3);
-const random = rng(seed);
+const optimizer = tf.train.adam(lr0);
+const random = rng(seed + (previous ? 1000 * previous.training.epochs : 0));
 const order = Array.from({ length: train.count }, (_, i) => i);
 const stepsPerEpoch = Math.floor(train.count / batch);
 // The planned number of steps: all epochs, or fewer when the time budget will not fit them
@@ -69,7 +74,7 @@ for (let e = 0; e < epochs && !done; e++) {
   let lossSum = 0;
   for (let s = 0; s < stepsPerEpoch; s++, step++) {
     // Cosine learning-rate decay over the planned steps.
-    (optimizer as unknown as { learningRate: number }).learningRate = 2e-3 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
+    (optimizer as unknown as { learningRate: number }).learningRate = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
     const [x, y] = batchOf(train, order.slice(s * batch, (s + 1) * batch));
     const loss = optimizer.minimize(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
@@ -111,7 +116,7 @@ const card = {
   layers: layers.map((l) => ({ name: l, isCut: exec.layer(l).isCut })),
   params: model.countParams(),
   weightBytes: bytes,
-  training: { epochs: epochsRun, plannedEpochs: epochs, batch, optimizer: 'adam 2e-3, cosine decay', seed, seconds: trainSeconds, backend, machine: `${(await import('node:os')).cpus()[0]?.model} x${(await import('node:os')).cpus().length}` },
+  training: { epochs: epochsRun + (previous?.training.epochs ?? 0), stepsThisRun: step, runs: [...(previous?.training.runs ?? [previous?.training].filter(Boolean)), { epochs: epochsRun, steps: step, lr: lr0, seconds: trainSeconds }], batch, optimizer: `adam ${lr0}, cosine decay per run`, seed, seconds: trainSeconds + (previous?.training.seconds ?? 0), backend, machine: `${(await import('node:os')).cpus()[0]?.model} x${(await import('node:os')).cpus().length}` },
 };
 writeFileSync(`${dir}/card.json`, JSON.stringify(card, null, 2));
 console.log(`${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (subset ${(100 * subsetAccuracy).toFixed(2)}%), ${epochsRun} epochs in ${trainSeconds.toFixed(0)} s on ${backend}; ${bytes} weight bytes -> ${dir}`);

@@ -108,7 +108,7 @@ describe('Session (the worker API)', () => {
 
   // core/heatmap/inputMap.ts passes tf.zerosLike(x) to gradPass and never disposes it (one tensor
   // per input-resolution heatmap). Marked as failing until the engine fixes it; then drop `.fails`.
-  it.fails('an input-resolution heatmap leaks no tensor (engine: inputModeMap leaks its baseline)', async () => {
+  it('an input-resolution heatmap leaks no tensor', async () => {
     const s = new Session();
     await s.loadModel(await modelEntries());
     await s.loadImages(imageSetEntries());

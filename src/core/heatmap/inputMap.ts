@@ -23,7 +23,8 @@ export function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string,
   const c = info.outputShape[info.outputShape.length - 1];
   const tgt = targetFn(target);
   const k = tf.tensor1d([classIndex], 'int32');
-  const { a, g, f } = gradPass(exec, tf.zerosLike(x), x, [1], [layer], [info.outputShape], tgt, k);
+  const x0 = tf.zerosLike(x);
+  const { a, g, f } = gradPass(exec, x0, x, [1], [layer], [info.outputShape], tgt, k);
   try {
     const gx = tf.tidy(() => {
       const sel = new Float32Array(c);
@@ -38,7 +39,7 @@ export function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string,
     tf.dispose([gx, gxi, signed]);
     return out;
   } finally {
-    tf.dispose([...a, ...g, f, k]);
+    tf.dispose([...a, ...g, f, k, x0]);
   }
 }
 

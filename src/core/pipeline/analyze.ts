@@ -39,6 +39,10 @@ export interface AnalyzeOptions {
   sweep?: boolean;
   seed?: number;
   batchSize?: number;
+  /** Alpha points per pass (bounds the time of one pass, so a cancel lands quickly); 0 = from the memory budget. */
+  alphaChunk?: number;
+  /** Per-epoch progress of each SAE (the loss curve). */
+  onSaeEpoch?: (p: { layer: string; source: string; epoch: number; trainLoss: number; valLoss: number }) => void;
   classNames?: string[];
   preprocessing: Preprocessing;
   model: { path: string; sha256: string; name?: string };
@@ -73,7 +77,7 @@ export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOpt
     onProgress,
   } = options;
   check(layers.length > 0, () => `analyze: layers must name at least one layer, but got none.`);
-  const attrOpts = { method, layers, steps, target, baseline, batchSize, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
+  const attrOpts = { method, layers, steps, target, baseline, batchSize, alphaChunk: options.alphaChunk, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
   const col = await collectAttributions(exec, set, attrOpts);
   let extra: Collected | null = null;
   if (options.saeExtra && sae !== 'none') {
@@ -105,6 +109,7 @@ export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOpt
         tau: options.tau,
         epochs: options.saeEpochs,
         lr: options.saeLr,
+        onEpoch: options.onSaeEpoch ? (p) => options.onSaeEpoch!({ layer: l.name, ...p }) : undefined,
         seed,
         signal,
       });

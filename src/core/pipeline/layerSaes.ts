@@ -36,7 +36,7 @@ export interface LayerSaeOptions {
   lr?: number;
   seed: number;
   signal?: AbortSignal;
-  onEpoch?: (p: { epoch: number; trainLoss: number; valLoss: number }) => void;
+  onEpoch?: (p: { source: string; epoch: number; trainLoss: number; valLoss: number }) => void;
 }
 
 function vectors(l: CollectedLayer, source: SaeSource, reduction: Reduction): { data: Float32Array; d: number } {
@@ -79,7 +79,7 @@ export async function fitLayerSaes(
       lr: opts.lr,
       seed: opts.seed,
       signal: opts.signal,
-      onEpoch: opts.onEpoch,
+      onEpoch: opts.onEpoch ? (p) => opts.onEpoch!({ source, ...p }) : undefined,
     });
     const codes = sae.encode(own.data, n);
     const K = sae.K;
