@@ -298,6 +298,87 @@ export interface ImageOptions {
   maxImages?: number;
 }
 
+export type AblationKind = 'destroy' | 'preserve';
+
+export interface AblationRequest {
+  layer: string;
+  source: Source;
+  mode: number;
+  image: number;
+  /** Percent of the layer's channels, ranked by the mode's atom (1-99). */
+  pct: number;
+  kind: AblationKind;
+}
+
+export interface AblationResult extends AblationRequest {
+  /** Channels acted on (k of C) and k/C. */
+  k: number;
+  C: number;
+  fraction: number;
+  channels: number[];
+  /** Softmax outputs of the image before and after (numClasses each). */
+  before: Float32Array;
+  after: Float32Array;
+  logitsAfter: Float32Array;
+  /** Worker time of this update (the network after the layer, plus reads), ms. */
+  ms: number;
+  /** True when the cached forward pass up to the layer was reused. */
+  cached: boolean;
+}
+
+export interface AccuracyRequest {
+  layer: string;
+  source: Source;
+  mode: number;
+  pct: number;
+  kind: AblationKind;
+  /** At most this many images (evenly spaced over the set). */
+  sample: number;
+}
+
+export interface AccuracyResult extends AccuracyRequest {
+  /** Images used and, per class, how many of them there are. */
+  n: number;
+  counts: Int32Array;
+  /** Per-class accuracy before and after (NaN for a class without images). */
+  before: Float32Array;
+  after: Float32Array;
+  overallBefore: number;
+  overallAfter: number;
+  k: number;
+  C: number;
+  fraction: number;
+  /** True when the set has no labels and the unablated prediction stands in for them. */
+  labelsFromPredictions: boolean;
+  ms: number;
+}
+
+/** One ablation sweep as drawn: accuracy ratio vs k/C for the target class and off-target classes. */
+export interface SweepCurve {
+  source: Source;
+  mode: number;
+  targetClass: number;
+  kind: AblationKind;
+  pcts: number[];
+  fractions: number[];
+  targetRatio: number[];
+  offRatio: number[];
+  aucTarget: number;
+  aucOff: number;
+  selectivity: number;
+  trials: number;
+  skippedTrials: number;
+}
+
+export interface SweepView {
+  layer: string;
+  /** The contribution mode's sweep and the closest activation mode's (best-matching class profile). */
+  contribution: SweepCurve | null;
+  activation: SweepCurve | null;
+  /** 'bundle': from the bundle's manifest; 'computed': run now in the worker; 'none': not in the bundle and not asked to compute. */
+  origin: 'bundle' | 'computed' | 'none';
+}
+
 export interface WorkerApi {
   /** Picks a backend (auto order or forced) and reports the choice. */
   init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport>;
@@ -321,6 +402,14 @@ export interface WorkerApi {
   classMatrix(layer: string, source: Source): Promise<ClassMatrix>;
   heatmap(request: HeatmapRequest): Promise<HeatmapResult>;
   imagePixels(index: number): Promise<ImagePixels>;
+  /** The picked image's outputs with mode `mode`'s top p% channels destroyed or preserved at `layer`. */
+  ablate(req: AblationRequest): Promise<AblationResult>;
+  /** Per-class accuracy before and after the same ablation over a sample of the images. */
+  ablationAccuracy(req: AccuracyRequest, onProgress?: (done: number, total: number) => void): Promise<AccuracyResult>;
+  /** The ablation sweeps of a contribution mode and its closest activation mode (bundle's, or computed). */
+  sweep(layer: string, mode: number, compute: boolean, onProgress?: (done: number, total: number) => void): Promise<SweepView>;
+  /** The current analysis as a zip (with the model and the image pixels when at hand). */
+  exportBundle(): Promise<Uint8Array>;
   /** Times one conv + gradient step (8x32x32x16 input, 32 filters) on the running backend. */
   probe(sync?: boolean): Promise<{ backend: BackendName; msPerStep: number }>;
   /** Activations and gradients through the engine on `backend` with asynchronous reads only (see Session.smoke). */

@@ -13,6 +13,8 @@ export interface LoadedWorkerModel {
   model: tf.LayersModel;
   exec: Executor;
   info: ModelInfo;
+  /** The files it was loaded from (model.json, shards, card.json), for exporting it in a bundle. */
+  files?: Map<string, Uint8Array>;
   /** The validated artifacts, to build copies on another backend (Session.smoke). */
   artifacts: tf.io.ModelArtifacts;
 }
@@ -87,6 +89,7 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
   return {
     model: loaded.model,
     exec,
+    files,
     artifacts: { modelTopology: loaded.modelJson.modelTopology as object, weightSpecs, weightData: weightData.buffer as ArrayBuffer },
     info: {
       name: card.name ?? (loaded.model.name || source),

@@ -9,7 +9,17 @@ import type { BundleManifest } from '../core/bundle/manifest';
 import { Analysis } from './analysis';
 import { analyze } from '../core/pipeline/analyze';
 import { validateManifest } from '../core/bundle/validate';
+import { atomChannelScores } from '../core/ablation/channels';
+import { zipFiles } from '../core/bundle/zip';
+import { ablationCorrectness } from '../core/ablation/sweep';
+import { balancedSample, channelMask, closestProfile, computeSweep, evenSample, LiveAblation, perClassAccuracy, topChannels } from './ablation';
 import type {
+  AblationRequest,
+  AblationResult,
+  AccuracyRequest,
+  AccuracyResult,
+  SweepCurve,
+  SweepView,
   AnalyzeSettings,
   BackendName,
   BackendReport,
@@ -51,8 +61,12 @@ export class Session implements WorkerApi {
   private images: LoadedImages | null = null;
   /** The analysis on screen, its pixels, and the model that made it (for heatmaps): the user's
    * model for an analysis run here, or the bundle's own model (loaded from model.path). */
-  private current: { analysis: Analysis; inputs: Inputs; model: LoadedWorkerModel | null } | null = null;
+  private current: { analysis: Analysis; inputs: Inputs; model: LoadedWorkerModel | null; modelFiles: Map<string, Uint8Array> | null } | null = null;
   private abort: AbortController | null = null;
+  /** The one cached forward pass for live ablation, keyed by analysis, model, backend, layer and image. */
+  private live: { key: string; abl: LiveAblation } | null = null;
+  /** Ablation calls run one at a time (they share the cache). */
+  private ablQueue: Promise<unknown> = Promise.resolve();
 
   async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
     this.report = await chooseBackend(options.backend ?? 'auto');
@@ -61,6 +75,7 @@ export class Session implements WorkerApi {
 
   async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
     if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
+    this.dropLive();
     this.report = await chooseBackend(name);
     clearHeatmapCache();
     return this.report;
@@ -134,8 +149,16 @@ export class Session implements WorkerApi {
     if (this.model?.info.hash === man.model.sha256) model = this.model;
     else if (this.current?.model?.info.hash === man.model.sha256) model = this.current.model;
     else if (modelUrl) model = await loadModel(await fetchModelFiles(modelUrl), modelUrl).catch(() => null);
+    else if (!isUrl && man.model.path) {
+      // An exported bundle carries its model: the files in model.path's folder.
+      const dir = man.model.path.includes('/') ? man.model.path.slice(0, man.model.path.lastIndexOf('/') + 1) : '';
+      const mf = new Map([...bundle.files].filter(([k]) => k.startsWith(dir) && k.slice(dir.length).indexOf('/') < 0 && /\.(json|bin)$/.test(k) && k !== 'manifest.json'));
+      if (mf.size) model = await loadModel(mf, 'bundle').catch(() => null);
+    }
+    const modelFiles = model?.files ?? null;
     const old = this.current?.model ?? null;
-    this.current = { analysis, inputs, model };
+    this.dropLive();
+    this.current = { analysis, inputs, model, modelFiles };
     if (old !== model) this.release(old);
     clearHeatmapCache();
     return this.summary();
@@ -259,7 +282,8 @@ export class Session implements WorkerApi {
     const merged = mergeBundles(parts);
     const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length, images.sprite);
     const old = this.current?.model ?? null;
-    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model };
+    this.dropLive();
+    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model, modelFiles: model.files ?? null };
     if (old !== model) this.release(old);
     clearHeatmapCache();
     return this.summary();
@@ -293,6 +317,140 @@ export class Session implements WorkerApi {
     if (c.inputs.kind === 'set') return { x: c.inputs.data.subarray(index * per, (index + 1) * per), p };
     const { u8, h, w, c: ch } = c.inputs;
     return { x: pixelsToInputs(u8.subarray(index * h * w * ch, (index + 1) * h * w * ch), 1, h, w, ch, p), p };
+  }
+
+  private dropLive(): void {
+    this.live?.abl.dispose();
+    this.live = null;
+  }
+
+  private ablationModel(what: string): LoadedWorkerModel {
+    const a = this.analysis;
+    const m = this.current!.model;
+    if (!m) fail(`${what}: the model of this analysis (${a.manifest.model.name ?? a.manifest.model.path}) could not be loaded, so there is no ablation; the other panels work.`);
+    return m;
+  }
+
+  /** The mode's atom as per-channel scores (positive half for an ei atom). */
+  private modeScores(what: string, layer: string, source: 'contributions' | 'activations', mode: number): Float32Array {
+    const lm = this.analysis.layerModes(layer, source);
+    if (!lm.alive.includes(mode)) fail(`${what}: mode ${mode} is not an alive ${source === 'contributions' ? 'contribution' : 'activation'} mode of ${layer}.`);
+    return atomChannelScores(lm.atoms.subarray(mode * lm.d, (mode + 1) * lm.d), lm.channels);
+  }
+
+  private checkPct(what: string, pct: number): void {
+    if (!(Number.isFinite(pct) && pct > 0 && pct <= 100)) fail(`${what}: p must be in (0, 100], but got ${pct}.`);
+  }
+
+  /** Input tensor of the images `idx` (model input space). */
+  private batchOf(idx: number[]): tf.Tensor4D {
+    const first = this.inputOf(idx[0] ?? 0);
+    const { height: h, width: w, channels: c } = first.p;
+    const per = h * w * c;
+    const data = new Float32Array(idx.length * per);
+    idx.forEach((i, j) => data.set(this.inputOf(i).x, j * per));
+    return tf.tensor4d(data, [idx.length, h, w, c]);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.ablQueue.then(fn, fn);
+    this.ablQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async ablate(req: AblationRequest): Promise<AblationResult> {
+    return this.serial(async () => {
+      const a = this.analysis;
+      const model = this.ablationModel('ablate');
+      this.checkPct('ablate', req.pct);
+      const scores = this.modeScores('ablate', req.layer, req.source, req.mode);
+      const C = scores.length;
+      const key = `${a.id}|${model.info.hash}|${tf.getBackend()}|${req.layer}|${req.image}`;
+      const cached = this.live?.key === key;
+      if (!cached) {
+        this.dropLive();
+        const x = this.batchOf([req.image]);
+        try {
+          this.live = { key, abl: await LiveAblation.create(model.exec, x, req.layer) };
+        } finally {
+          x.dispose();
+        }
+      }
+      const live = this.live!.abl;
+      const t0 = performance.now();
+      const top = topChannels(scores, req.pct);
+      const r = await live.withMask(channelMask(C, top.channels, req.kind));
+      return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: live.before, after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
+    });
+  }
+
+  async ablationAccuracy(req: AccuracyRequest, onProgress?: (done: number, total: number) => void): Promise<AccuracyResult> {
+    return this.serial(async () => {
+      const t0 = performance.now();
+      const a = this.analysis;
+      const model = this.ablationModel('ablation accuracy');
+      this.checkPct('ablation accuracy', req.pct);
+      const scores = this.modeScores('ablation accuracy', req.layer, req.source, req.mode);
+      const idx = evenSample(a.count, Math.max(1, Math.floor(req.sample)));
+      const truth = a.outputs.labels ?? a.outputs.predicted;
+      const labels = Int32Array.from(idx, (i) => truth[i]);
+      const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 100, onProgress });
+      const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
+      const b = perClassAccuracy(correct.base, labels, nc);
+      const af = perClassAccuracy(correct.after[0], labels, nc);
+      const mean = (c: Uint8Array) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length);
+      const top = topChannels(scores, req.pct);
+      return { ...req, n: idx.length, counts: b.counts, before: b.acc, after: af.acc, overallBefore: mean(correct.base), overallAfter: mean(correct.after[0]), k: top.k, C: scores.length, fraction: top.fraction, labelsFromPredictions: !a.outputs.labels, ms: performance.now() - t0 };
+    });
+  }
+
+  async sweep(layer: string, mode: number, compute: boolean, onProgress?: (done: number, total: number) => void): Promise<SweepView> {
+    const a = this.analysis;
+    const rec = a.layer(layer);
+    const stored = (a.manifest.sweeps ?? []).filter((s) => s.layer === layer);
+    const own = stored.find((s) => s.source === 'contributions' && s.mode === mode);
+    const curve = (s: (typeof stored)[number]): SweepCurve => ({ source: s.source as SweepCurve['source'], mode: s.mode, targetClass: s.targetClass, kind: s.kind, pcts: s.pcts, fractions: s.fractions, targetRatio: s.targetRatio, offRatio: s.offRatio, aucTarget: s.aucTarget, aucOff: s.aucOff, selectivity: s.selectivity, trials: s.trials, skippedTrials: s.skippedTrials });
+    if (own) {
+      const act = stored.find((s) => s.source === 'activations' && s.targetClass === own.targetClass);
+      return { layer, contribution: curve(own), activation: act ? curve(act) : null, origin: 'bundle' };
+    }
+    if (!compute) return { layer, contribution: null, activation: null, origin: 'none' };
+    return this.serial(async () => {
+      const model = this.ablationModel('sweep');
+      if (!a.outputs.labels) fail('sweep: the images have no labels, so there is no accuracy to sweep.');
+      const grid = a.modeGrid(layer, 'contributions');
+      const card = grid.cards.find((c) => c.id === mode) ?? fail(`sweep: mode ${mode} is not an alive contribution mode of ${layer}.`);
+      const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
+      const target = card.bestClass;
+      if (target < 0) fail(`sweep: mode ${mode} has no best class (its loadings do not vary).`);
+      const actMode = rec.sae?.activations ? closestProfile(card.classProfile, a.modeGrid(layer, 'activations').cards) : null;
+      const idx = balancedSample(a.outputs.labels, nc, 50, 0);
+      const labels = Int32Array.from(idx, (i) => a.outputs.labels![i]);
+      const images = (s: number, e: number) => this.batchOf(idx.slice(s, e));
+      const total = idx.length * (actMode === null ? 1 : 2);
+      const contribution = await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'contributions', mode), target, nc, { source: 'contributions', mode }, (d) => onProgress?.(d, total));
+      const activation = actMode === null ? null : await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'activations', actMode), target, nc, { source: 'activations', mode: actMode }, (d) => onProgress?.(idx.length + d, total));
+      return { layer, contribution, activation, origin: 'computed' as const };
+    });
+  }
+
+  async exportBundle(): Promise<Uint8Array> {
+    const a = this.analysis;
+    const c = this.current!;
+    const files = new Map(a.bundle.files);
+    const man: Manifest = JSON.parse(JSON.stringify(a.manifest));
+    if (c.modelFiles) {
+      for (const [k, v] of c.modelFiles) files.set(`model/${k.split('/').pop()}`, v);
+      const json = [...c.modelFiles.keys()].find((k) => k.split('/').pop() === 'model.json') ?? 'model.json';
+      man.model = { ...man.model, path: `model/${json.split('/').pop()}` };
+    }
+    if (!man.inputs && c.inputs?.kind === 'pixels') {
+      const { u8, h, w, c: ch } = c.inputs;
+      files.set('inputs/pixels.u8', u8.slice(0, a.count * h * w * ch));
+      man.inputs = { file: 'inputs/pixels.u8', dtype: 'uint8', shape: [a.count, h, w, ch] };
+    }
+    files.set('manifest.json', new TextEncoder().encode(JSON.stringify(man, null, 1)));
+    return zipFiles(files);
   }
 
   async imagePixels(index: number): Promise<ImagePixels> {

@@ -1,0 +1,140 @@
+/**
+ * The view in the URL hash (`#bundle=demo/bundles/fashion-cnn/&layer=conv3&mode=12&image=40&ablate=destroy:10`):
+ * pure functions to write it, read it, and fit a read view to an analysis (an unknown layer, a
+ * mode or image out of range fall back to a valid view, with a notice for each).
+ */
+import type { AblationKind, BundleSummary, Source } from '../../worker/api';
+
+export interface UrlView {
+  /** Bundle folder URL as it was opened (relative to the page, or absolute). */
+  bundle?: string;
+  layer?: string;
+  source?: Source;
+  mode?: number;
+  image?: number;
+  ablate?: { kind: AblationKind; pct: number };
+}
+
+export const PCT_MIN = 1;
+export const PCT_MAX = 99;
+
+const enc = (v: string) => encodeURIComponent(v).replace(/%2F/gi, '/').replace(/%3A/gi, ':');
+
+/** The hash for a view (with the leading '#'); fields in a fixed order, absent ones left out. */
+export function serializeView(v: UrlView): string {
+  const parts: string[] = [];
+  if (v.bundle) parts.push(`bundle=${enc(v.bundle)}`);
+  if (v.layer) parts.push(`layer=${enc(v.layer)}`);
+  if (v.source === 'activations') parts.push('source=activations');
+  if (v.mode !== undefined && v.mode !== null) parts.push(`mode=${v.mode}`);
+  if (v.image !== undefined && v.image !== null) parts.push(`image=${v.image}`);
+  if (v.ablate) parts.push(`ablate=${v.ablate.kind}:${v.ablate.pct}`);
+  return parts.length ? `#${parts.join('&')}` : '';
+}
+
+const INT = /^\d{1,9}$/;
+
+/** Reads a hash ('#...' or '...'); a malformed field is dropped with a notice, never thrown. */
+export function parseHash(hash: string): { view: UrlView; notices: string[] } {
+  const view: UrlView = {};
+  const notices: string[] = [];
+  const raw = hash.replace(/^#/, '');
+  if (!raw) return { view, notices };
+  for (const part of raw.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    let value: string;
+    try {
+      value = decodeURIComponent(eq < 0 ? '' : part.slice(eq + 1));
+    } catch {
+      notices.push(`link: ${key} is not valid URL text; ignored.`);
+      continue;
+    }
+    switch (key) {
+      case 'bundle':
+        if (value) view.bundle = value;
+        break;
+      case 'layer':
+        if (value) view.layer = value;
+        break;
+      case 'source':
+        if (value === 'contributions' || value === 'activations') view.source = value;
+        else notices.push(`link: source "${value}" is neither contributions nor activations; showing contribution modes.`);
+        break;
+      case 'mode':
+      case 'image':
+        if (INT.test(value)) view[key] = Number(value);
+        else notices.push(`link: ${key} "${value}" is not a non-negative integer; ignored.`);
+        break;
+      case 'ablate': {
+        const m = /^(destroy|preserve):(\d+(?:\.\d+)?)$/.exec(value);
+        if (!m) notices.push(`link: ablate "${value}" is not destroy:<p> or preserve:<p>; ignored.`);
+        else {
+          const pct = Number(m[2]);
+          const clamped = Math.min(PCT_MAX, Math.max(PCT_MIN, Math.round(pct)));
+          if (clamped !== pct) notices.push(`link: ablation p ${m[2]} is outside ${PCT_MIN}-${PCT_MAX}% (whole percents); using ${clamped}%.`);
+          view.ablate = { kind: m[1] as AblationKind, pct: clamped };
+        }
+        break;
+      }
+      default:
+        notices.push(`link: unknown field "${key}"; ignored.`);
+    }
+  }
+  return { view, notices };
+}
+
+export interface ResolvedView {
+  layer: string | null;
+  source: Source;
+  mode: number | null;
+  image: number | null;
+  ablKind: AblationKind;
+  ablPct: number;
+  notices: string[];
+}
+
+/**
+ * Fits a parsed view to an analysis: every field that does not apply falls back (layer: the
+ * default layer; mode: none, so the grid picks its first; image: 0) and says so in `notices`.
+ * Mode ids are dictionary indices: a mode must be below the layer's dictionary size (or its
+ * channel count for channel modes); whether it is alive is checked when the grid arrives.
+ */
+export function resolveView(view: UrlView, a: Pick<BundleSummary, 'layers' | 'images'>, fallback: { layer: string | null; ablKind: AblationKind; ablPct: number }): ResolvedView {
+  const notices: string[] = [];
+  let layer = fallback.layer;
+  let layerOk = false;
+  if (view.layer !== undefined) {
+    if (a.layers.some((l) => l.name === view.layer)) {
+      layer = view.layer;
+      layerOk = true;
+    } else notices.push(`link: this analysis has no layer "${view.layer}" (it has ${a.layers.map((l) => l.name).join(', ')}); showing ${layer ?? 'none'}.`);
+  }
+  const lv = a.layers.find((l) => l.name === layer);
+  let source: Source = view.source ?? 'contributions';
+  if (lv && !(lv.modes[source] ?? 0)) {
+    if (view.source) notices.push(`link: ${layer} has no ${source === 'contributions' ? 'contribution' : 'activation'} modes; showing contribution modes.`);
+    source = 'contributions';
+  }
+  let mode: number | null = null;
+  if (view.mode !== undefined) {
+    const size = lv ? (lv.modeKind[source] === 'dictionary' ? (lv.dictionaries[source]?.K ?? 0) : lv.modeKind[source] === 'channels' ? lv.channels : 0) : 0;
+    if (!layerOk && view.layer !== undefined) notices.push(`link: mode ${view.mode} belonged to the unknown layer; showing ${layer}'s first mode.`);
+    else if (view.mode < size) mode = view.mode;
+    else notices.push(`link: mode ${view.mode} is out of range (${layer} has ${size} ${source === 'contributions' ? 'contribution' : 'activation'} modes); showing its first mode.`);
+  }
+  const n = a.images.count;
+  let image: number | null = n > 0 ? 0 : null;
+  if (view.image !== undefined) {
+    if (view.image < n) image = view.image;
+    else notices.push(`link: image ${view.image} is out of range (${n} images); showing image 0.`);
+  }
+  return { layer, source, mode, image, ablKind: view.ablate?.kind ?? fallback.ablKind, ablPct: view.ablate?.pct ?? fallback.ablPct, notices };
+}
+
+/** Whether two hashes differ only in the ablation (slider moves replace the history entry). */
+export function onlyAblationDiffers(a: string, b: string): boolean {
+  const strip = (h: string) => h.replace(/&?ablate=[^&]*/, '');
+  return strip(a) === strip(b) && a !== b;
+}
