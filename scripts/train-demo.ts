@@ -1,37 +1,75 @@
 /**
- * `npm run train:demo [-- --model fashion-cnn|fashion-resnet] [--epochs N] [--minutes M]`: trains the
- * demo models on Fashion-MNIST in Node (WASM backend with the engine's conv gradient kernels),
- * deterministic with a seed (seeded initialisers and shuffles), and writes
- * public/demo/models/<name>/{model.json, group1-shard1of1.bin, card.json}.
+ * `npm run train:demo [-- --model fashion-cnn|fashion-resnet] [--epochs N | --steps N] [--minutes M]`:
+ * trains a demo model on Fashion-MNIST in Node (WASM backend with the engine's conv gradient
+ * kernels and the cheaper training-mode BatchNorm) and writes <out>/{model.json, shard, card.json}
+ * (default out: public/demo/models/<name>).
+ *
+ * Deterministic: seeded initialisers, a seeded shuffle per epoch, a fixed plan of steps (epochs x
+ * steps per epoch, or --steps) with Adam and a cosine learning rate over the plan. --minutes M
+ * instead plans as many steps as fit in M minutes (timed over the first 20 steps); the card records
+ * the steps, so `--steps <card.training.steps>` reproduces such a run. --resume continues from the
+ * saved model (a new cosine cycle; epochs and seconds add up in the card).
+ * Other options: --width, --batch, --lr, --seed (defaults per model below), --out.
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { loadModelFromDisk } from '../src/cli/modelFiles';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { saveModelToDir } from '../src/cli/fileIO';
+import { loadModelFromDir, saveModelToDir } from '../src/cli/fileIO';
 import { useNodeBackend } from '../src/cli/nodeBackend';
+import { useFastBatchNormTraining } from '../src/core/kernels/batchNormTraining';
 import { Executor } from '../src/core/model/executor';
 import { rng } from '../src/core/util/rng';
 import { fashionCnn, fashionResnet } from './demoModels';
 import { FASHION_CLASSES, readFashion, type FashionSplit } from './fashionData';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'fashion-cnn' }, epochs: { type: 'string', default: '6' }, minutes: { type: 'string', default: '30' }, width: { type: 'string', default: '16' }, seed: { type: 'string', default: '1' }, batch: { type: 'string', default: '64' }, resume: { type: 'boolean' }, lr: { type: 'string', default: '2e-3' } } });
-const name = values.model!;
-const epochs = Number(values.epochs);
-const budgetMs = Number(values.minutes) * 60_000;
-const seed = Number(values.seed);
-const batch = Number(values.batch);
+const MODELS = {
+  'fashion-cnn': { build: fashionCnn, width: 16, batch: 64, epochs: 3, lr: 2e-3, description: 'Plain CNN (conv-conv-pool-conv-conv-pool-conv, each conv + BatchNorm + ReLU, global average pool, dense) on Fashion-MNIST' },
+  'fashion-resnet': { build: fashionResnet, width: 16, batch: 128, epochs: 3, lr: 3e-3, description: 'Small ResNet (stem conv + pool, 3 stages x 2 residual blocks with BatchNorm, identity or 1x1 projection shortcuts, GAP, dense) on Fashion-MNIST' },
+};
+type ModelName = keyof typeof MODELS;
+
+const { values } = parseArgs({
+  options: {
+    model: { type: 'string', default: 'fashion-cnn' },
+    epochs: { type: 'string' },
+    steps: { type: 'string' },
+    minutes: { type: 'string' },
+    width: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    resume: { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+if (!(values.model! in MODELS)) {
+  console.error(`train:demo: unknown --model ${values.model} (expected one of ${Object.keys(MODELS).join(', ')}).`);
+  process.exit(1);
+}
+const name = values.model as ModelName;
+const spec = MODELS[name];
+const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+const width = num(values.width, spec.width);
+const batch = num(values.batch, spec.batch);
+const epochs = num(values.epochs, spec.epochs);
+const lr0 = num(values.lr, spec.lr);
+const seed = num(values.seed, 1);
+const dir = values.out ?? `public/demo/models/${name}`;
+const log = (msg: string) => console.error(`[train ${name}] ${msg}`);
 
 const backend = await useNodeBackend('wasm');
-const built = name === 'fashion-resnet' ? fashionResnet(Number(values.width), seed) : fashionCnn(Number(values.width), seed);
-const { layers } = built;
-// --resume continues from the saved model (its card's epochs and seconds are added up).
-const previous = values.resume ? JSON.parse(readFileSync(`public/demo/models/${name}/card.json`, 'utf8')) : null;
-const model = values.resume ? (await loadModelFromDisk(`public/demo/models/${name}/model.json`)).model : built.model;
-const lr0 = Number(values.lr);
+const built = spec.build(width, seed);
+// A card from before the top-level fields carries them under `training`.
+type PreviousCard = { epochs?: number; trainSeconds?: number; training?: { epochs?: number; seconds?: number; runs?: unknown[] } };
+const card0 = values.resume ? (JSON.parse(readFileSync(`${dir}/card.json`, 'utf8')) as PreviousCard) : null;
+const previous = card0 && { epochs: card0.epochs ?? card0.training?.epochs ?? 0, trainSeconds: card0.trainSeconds ?? card0.training?.seconds ?? 0, runs: card0.training?.runs ?? [] };
+const model = previous ? await loadModelFromDir(dir) : built.model;
+useFastBatchNormTraining(model);
 const train = readFashion('train');
 const test = readFashion('t10k');
 
+/** Images scaled to [0, 1] (the card's preprocessing) and labels, for the given indices. */
 function batchOf(split: FashionSplit, idx: ArrayLike<number>): [tf.Tensor4D, tf.Tensor1D] {
   const x = new Float32Array(idx.length * 784);
   const y = new Int32Array(idx.length);
@@ -44,79 +82,79 @@ function batchOf(split: FashionSplit, idx: ArrayLike<number>): [tf.Tensor4D, tf.
 }
 
 function accuracy(split: FashionSplit, idx: number[]): number {
-  const exec = new Executor(model);
   let correct = 0;
   for (let s = 0; s < idx.length; s += 500) {
     const [x, y] = batchOf(split, idx.slice(s, s + 500));
-    const c = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(exec.predict(x), 1), y), 'int32')).dataSync()[0]);
-    correct += c;
+    correct += tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(model.predict(x) as tf.Tensor, 1), y), 'int32')).dataSync()[0]);
     tf.dispose([x, y]);
   }
   return correct / idx.length;
 }
 
-const optimizer = tf.train.adam(lr0);
-const random = rng(seed + (previous ? 1000 * previous.training.epochs : 0));
+const subset = (JSON.parse(readFileSync('public/demo/fashion/test2000.json', 'utf8')) as { testIndices: number[] }).testIndices;
+const optimizer = tf.train.adam(lr0) as unknown as tf.AdamOptimizer & { learningRate: number };
+const random = rng(seed + (previous ? 1000 * previous.epochs : 0));
 const order = Array.from({ length: train.count }, (_, i) => i);
 const stepsPerEpoch = Math.floor(train.count / batch);
-// The planned number of steps: all epochs, or fewer when the time budget will not fit them
-// (measured over the first 20 steps), so the cosine decay ends when training does.
-let totalSteps = epochs * stepsPerEpoch;
+let totalSteps = values.steps ? Number(values.steps) : Math.round(epochs * stepsPerEpoch);
+log(`${model.countParams()} parameters, batch ${batch}, lr ${lr0}, ${totalSteps} steps planned (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs) on ${backend}`);
 const t0 = Date.now();
 let step = 0;
-let done = false;
-let epochsRun = 0;
-for (let e = 0; e < epochs && !done; e++) {
+for (let e = 0; step < totalSteps; e++) {
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
   let lossSum = 0;
-  for (let s = 0; s < stepsPerEpoch; s++, step++) {
-    // Cosine learning-rate decay over the planned steps.
-    (optimizer as unknown as { learningRate: number }).learningRate = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
+  let s = 0;
+  for (; s < stepsPerEpoch && step < totalSteps; s++, step++) {
+    optimizer.learningRate = lr0 * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
     const [x, y] = batchOf(train, order.slice(s * batch, (s + 1) * batch));
-    const loss = optimizer.minimize(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), logits) as tf.Scalar;
-    }, true)!;
+    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(tf.oneHot(y, 10), model.apply(x, { training: true }) as tf.Tensor2D) as tf.Scalar, true)!;
     lossSum += loss.dataSync()[0];
     tf.dispose([x, y, loss]);
-    if (step === 20) {
-      const perStep = (Date.now() - t0) / 21;
-      totalSteps = Math.min(totalSteps, Math.floor(budgetMs / perStep));
-      console.error(`[train ${name}] ${perStep.toFixed(0)} ms per step; planning ${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs)`);
+    if (step === 19 && values.minutes && !values.steps) {
+      const perStep = (Date.now() - t0) / 20;
+      totalSteps = Math.max(20, Math.floor((Number(values.minutes) * 60_000) / perStep));
+      log(`${perStep.toFixed(0)} ms per step; planning ${totalSteps} steps (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs) for ${values.minutes} minutes`);
     }
-    if (s % 100 === 0) console.error(`[train ${name}] epoch ${e + 1}/${epochs} step ${s}/${stepsPerEpoch} loss ${(lossSum / (s + 1)).toFixed(4)} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    if (step + 1 >= totalSteps || Date.now() - t0 > budgetMs * 1.1) {
-      done = true;
-      console.error(`[train ${name}] planned steps done in epoch ${e + 1}`);
-      break;
-    }
+    if (s % 100 === 0) log(`epoch ${e + 1} step ${s}/${stepsPerEpoch} loss ${(lossSum / (s + 1)).toFixed(4)} lr ${optimizer.learningRate.toExponential(2)} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
-  epochsRun = e + 1;
+  log(`epoch ${e + 1} done (${s} steps): loss ${(lossSum / s).toFixed(4)}, subset accuracy ${(100 * accuracy(test, subset)).toFixed(2)}%, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
-const trainSeconds = (Date.now() - t0) / 1000;
-const all = Array.from({ length: test.count }, (_, i) => i);
-const testAccuracy = accuracy(test, all);
-const subset = JSON.parse((await import('node:fs')).readFileSync('public/demo/fashion/test2000.json', 'utf8')).testIndices as number[];
+const trainSeconds = Math.round((Date.now() - t0) / 1000);
+const epochsRun = step / stepsPerEpoch;
+const testAccuracy = accuracy(test, Array.from({ length: test.count }, (_, i) => i));
 const subsetAccuracy = accuracy(test, subset);
-const dir = `public/demo/models/${name}`;
 const { bytes } = await saveModelToDir(model, dir);
 const exec = new Executor(model);
+const layers = built.layers.map((l) => ({ name: l, isCut: exec.layer(l).isCut }));
 const card = {
   name,
-  description: name === 'fashion-resnet' ? 'Small ResNet (stem + 3 stages x 2 residual blocks, BatchNorm, projection shortcuts) on Fashion-MNIST' : 'Plain CNN (5 conv + BatchNorm + ReLU, 2 max-pools, global average pool, dense) on Fashion-MNIST',
+  description: spec.description,
   inputShape: [28, 28, 1],
   preprocessing: { height: 28, width: 28, channels: 1, scale: 1, offset: 0, mean: [0], std: [1] },
   classNames: FASHION_CLASSES,
   testAccuracy,
   subsetAccuracy,
   subset: 'public/demo/fashion/test2000.json',
-  layers: layers.map((l) => ({ name: l, isCut: exec.layer(l).isCut })),
+  layers,
+  trainSeconds: trainSeconds + (previous?.trainSeconds ?? 0),
+  backend,
+  epochs: Number((epochsRun + (previous?.epochs ?? 0)).toFixed(3)),
   params: model.countParams(),
   weightBytes: bytes,
-  training: { epochs: epochsRun + (previous?.training.epochs ?? 0), stepsThisRun: step, runs: [...(previous?.training.runs ?? [previous?.training].filter(Boolean)), { epochs: epochsRun, steps: step, lr: lr0, seconds: trainSeconds }], batch, optimizer: `adam ${lr0}, cosine decay per run`, seed, seconds: trainSeconds + (previous?.training.seconds ?? 0), backend, machine: `${(await import('node:os')).cpus()[0]?.model} x${(await import('node:os')).cpus().length}` },
+  training: {
+    steps: step,
+    batch,
+    width,
+    lr: lr0,
+    optimizer: 'adam, cosine learning rate over the planned steps; training-mode BatchNorm by its closed-form gradient',
+    seed,
+    runs: [...(previous?.runs ?? []), { steps: step, epochs: Number(epochsRun.toFixed(3)), lr: lr0, seconds: trainSeconds, resumed: Boolean(previous) }],
+    machine: `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length} (shared)`,
+    command: `npm run train:demo -- --model ${name} --steps ${step} --batch ${batch} --width ${width} --lr ${lr0} --seed ${seed}${previous ? ' --resume' : ''}`,
+  },
 };
-writeFileSync(`${dir}/card.json`, JSON.stringify(card, null, 2));
-console.log(`${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (subset ${(100 * subsetAccuracy).toFixed(2)}%), ${epochsRun} epochs in ${trainSeconds.toFixed(0)} s on ${backend}; ${bytes} weight bytes -> ${dir}`);
+writeFileSync(`${dir}/card.json`, JSON.stringify(card, null, 2) + '\n');
+console.log(`${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (subset ${(100 * subsetAccuracy).toFixed(2)}%), ${epochsRun.toFixed(2)} epochs in ${trainSeconds} s on ${backend}; ${bytes} weight bytes -> ${dir}`);
