@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
   /** Also train the SAEs on this set's vectors (e.g. the full test set), storing codes only for `set`. */
   saeExtra?: InputSet;
   sweep?: boolean;
+  /** Images per class the sweeps' correctness is computed on (default 50). */
+  sweepPerClass?: number;
   seed?: number;
   batchSize?: number;
   /** Alpha points per pass (bounds the time of one pass, so a cancel lands quickly); 0 = from the memory budget. */
@@ -116,7 +118,7 @@ export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOpt
       Object.assign(metrics, saes.metrics);
       if (sweep && set.labels) {
         onProgress?.({ stage: 'ablation sweeps', done: li, total: col.layers.length, layer: l.name });
-        sweeps.push(...(await layerSweeps(exec, set, l, saes, col.numClasses, { seed, signal })));
+        sweeps.push(...(await layerSweeps(exec, set, l, saes, col.numClasses, { seed, signal, perClassSample: options.sweepPerClass })));
       }
     }
     records.push({
