@@ -85,7 +85,7 @@ for (const t of harness.registered()) {
   if (grep && !t.name.includes(grep)) continue;
   const started = Date.now();
   const browser = await browserFor(t.opts.browser ?? 'default');
-  const context = await browser.newContext({ viewport: t.opts.viewport ?? { width: 1280, height: 800 }, acceptDownloads: false });
+  const context = await browser.newContext({ viewport: t.opts.viewport ?? { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await context.newPage();
   const logs = [];
   page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning') && logs.push(`[console.${m.type()}] ${m.text()}`));

@@ -6,6 +6,8 @@ import { ImagePanel } from './panels/ImagePanel';
 import { LayerTrends } from './panels/LayerTrends';
 import { JobBar, LoadPanel } from './panels/LoadPanel';
 import { ModeGridPanel } from './panels/ModeGrid';
+import { AblationPanel } from './panels/AblationPanel';
+import { SweepPanel } from './panels/SweepPanel';
 
 export function App() {
   return (
@@ -20,6 +22,10 @@ export function App() {
           <ClassMatrixPanel />
           <ModeGridPanel />
           <ImagePanel />
+        </div>
+        <div className="grid2">
+          <AblationPanel />
+          <SweepPanel />
         </div>
       </main>
     </div>

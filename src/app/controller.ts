@@ -9,6 +9,7 @@ import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
+import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
 /** Image sets the build may ship (codec-imageset files), probed at start. */
@@ -27,6 +28,19 @@ export class Controller {
   cancelGraceMs = 1000;
   private running: Promise<unknown> | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** The bundle URL as opened (relative to the page when it was given so), for the link. */
+  bundleRef: string | null = null;
+  /** A view from the link waiting for its bundle; applied once the analysis is there. */
+  private pendingView: UrlView | null = null;
+  /** The mode the link asked for, checked against the grid's alive modes when it arrives. */
+  private linkMode: { layer: string; mode: number } | null = null;
+  /** While the view is being restored from the hash, the hash is not written. */
+  private restoring = false;
+  /** Live ablation: one request in flight, the latest pick waits (coalesced). */
+  private ablInFlight = false;
+  private ablWanted: string | null = null;
+  /** Samples the accuracy is computed on. */
+  accuracySample = 500;
 
   constructor(readonly store: AppStore) {
     this.client.onCrash = (message) => {
@@ -60,10 +74,67 @@ export class Controller {
     const demos = await this.discoverDemos();
     this.s.setDemos(demos);
     this.s.setDemoImageSets((await Promise.all(DEMO_IMAGE_SETS.map(async (d) => ((await exists(d.url)) ? d : null)))).filter((d) => d !== null));
-    const bundle = params.get('bundle');
+    const link = parseHash(location.hash);
+    for (const n of link.notices) this.s.pushMessage({ level: 'warning', title: 'Link', message: n });
+    this.pendingView = link.view;
+    const bundle = link.view.bundle ?? params.get('bundle');
     const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
     if (bundle) await this.openBundleUrl(bundle);
     else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
+    this.applyPendingView();
+    window.addEventListener('popstate', () => void this.restoreFromHash());
+    window.addEventListener('hashchange', () => void this.restoreFromHash());
+  }
+
+  /** Back / forward (or an edited hash): open the linked bundle if it differs, then the view. */
+  async restoreFromHash(): Promise<void> {
+    if (location.hash === this.currentHash()) return;
+    const link = parseHash(location.hash);
+    for (const n of link.notices) this.s.pushMessage({ level: 'warning', title: 'Link', message: n });
+    this.pendingView = link.view;
+    if (link.view.bundle && link.view.bundle !== this.bundleRef) await this.openBundleUrl(link.view.bundle);
+    this.applyPendingView();
+  }
+
+  /** Applies the link's view to the analysis on screen (falling back field by field, with notices). */
+  private applyPendingView(): void {
+    const view = this.pendingView;
+    this.pendingView = null;
+    const s = this.s;
+    if (!view || !s.analysis) return;
+    const r = resolveView(view, s.analysis, { layer: s.layer, ablKind: s.ablKind, ablPct: s.ablPct });
+    for (const n of r.notices) s.pushMessage({ level: 'warning', title: 'Link', message: n });
+    this.restoring = true;
+    try {
+      this.linkMode = r.mode !== null && r.layer ? { layer: r.layer, mode: r.mode } : null;
+      const showAct = r.source === 'activations' ? { showActivations: true } : {};
+      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct });
+    } finally {
+      this.restoring = false;
+    }
+    history.replaceState(history.state, '', this.currentHash() || location.pathname + location.search);
+  }
+
+  /** The hash for the view on screen. */
+  currentHash(): string {
+    const s = this.s;
+    if (!s.analysis) return '';
+    return serializeView({ bundle: this.bundleRef ?? undefined, layer: s.layer ?? undefined, source: s.source, mode: s.mode ?? undefined, image: s.image ?? undefined, ablate: { kind: s.ablKind, pct: s.ablPct } });
+  }
+
+  /** The full link to the view on screen. */
+  shareLink(): string {
+    return location.href.replace(/#.*$/, '') + this.currentHash();
+  }
+
+  private writeHash(): void {
+    if (this.restoring || this.pendingView) return;
+    const h = this.currentHash();
+    if (!h || h === location.hash) return;
+    const url = location.pathname + location.search + h;
+    // A slider move replaces the entry; a pick adds one (back returns to it).
+    if (!location.hash || onlyAblationDiffers(location.hash, h)) history.replaceState(history.state, '', url);
+    else history.pushState(history.state, '', url);
   }
 
   async discoverDemos(): Promise<DemoEntry[]> {
@@ -80,6 +151,7 @@ export class Controller {
       const abs = new URL(url, document.baseURI).href;
       const summary = await this.client.api.loadBundle({ url: abs });
       this.client.bundle = { url: abs };
+      this.bundleRef = url;
       this.s.setAnalysis(summary);
     } catch (e) {
       this.error(`Could not open ${url}`, e);
@@ -91,7 +163,9 @@ export class Controller {
   async openBundleFiles(files: FileEntry[]): Promise<void> {
     this.s.setJob({ kind: 'loading', what: 'Opening the bundle' });
     try {
-      this.s.setAnalysis(await this.client.api.loadBundle({ files }));
+      const summary = await this.client.api.loadBundle({ files });
+      this.bundleRef = null;
+      this.s.setAnalysis(summary);
       this.client.bundle = { files };
     } catch (e) {
       this.error('Could not open the bundle', e);
@@ -186,6 +260,7 @@ export class Controller {
       const summary = await run;
       if (this.client.generation !== gen) return;
       this.client.bundle = null;
+      this.bundleRef = null;
       this.s.setAnalysis(summary);
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
@@ -301,17 +376,142 @@ export class Controller {
     }
   }
 
+  /* ---- ablation ---- */
+
+  private ablationKey(): string | null {
+    const s = this.s;
+    if (!s.analysis?.hasModel || !s.layer || s.mode === null || s.image === null) return null;
+    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, image: s.image, pct: s.ablPct, kind: s.ablKind });
+  }
+
+  /** Runs the live ablation for the current picks; while one is in flight, only the latest waits. */
+  requestAblation(): void {
+    const key = this.ablationKey();
+    if (!key) return;
+    const cur = this.s.ablation;
+    if (cur.key === key && cur.status !== 'error') return;
+    this.ablWanted = key;
+    if (this.ablInFlight) return;
+    void this.runAblation();
+  }
+
+  private async runAblation(): Promise<void> {
+    this.ablInFlight = true;
+    try {
+      while (this.ablWanted) {
+        const key = this.ablWanted;
+        this.ablWanted = null;
+        const req = JSON.parse(key);
+        const prev = this.s.ablation;
+        this.store.setState({ ablation: { ...prev, status: 'loading', key } });
+        const t0 = performance.now();
+        try {
+          const data = await this.client.api.ablate({ layer: req.layer, source: req.source, mode: req.mode, image: req.image, pct: req.pct, kind: req.kind });
+          const ms = performance.now() - t0;
+          if (data.cached) this.s.recordLatency(ms);
+          if (!this.ablWanted || this.ablWanted === key) this.store.setState({ ablation: { status: 'ready', key, data } });
+          else this.store.setState({ ablation: { status: 'ready', key, data } });
+        } catch (e) {
+          this.store.setState({ ablation: { status: 'error', key, data: null, message: errorText(e).message } });
+        }
+      }
+    } finally {
+      this.ablInFlight = false;
+    }
+  }
+
+  private accuracyKey(): string | null {
+    const s = this.s;
+    if (!s.analysis?.hasModel || !s.layer || s.mode === null) return null;
+    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, pct: s.ablCommitted, kind: s.ablKind, sample: this.accuracySample });
+  }
+
+  /** Per-class accuracy before / after over the sample, for the committed p (on slider release). */
+  requestAccuracy(): void {
+    const key = this.accuracyKey();
+    if (!key || this.s.accuracy.key === key) return;
+    const req = JSON.parse(key);
+    const gen = this.client.generation;
+    this.store.setState({ accuracy: { ...this.s.accuracy, status: 'loading', key, progress: { done: 0, total: Math.min(req.sample, this.s.analysis!.images.count) } } });
+    const onProgress = Comlink.proxy((done: number, total: number) => {
+      const a = this.s.accuracy;
+      if (a.key === key && a.status === 'loading' && this.client.generation === gen) this.store.setState({ accuracy: { ...a, progress: { done, total } } });
+    });
+    this.client.api.ablationAccuracy({ layer: req.layer, source: req.source, mode: req.mode, pct: req.pct, kind: req.kind, sample: req.sample }, onProgress).then(
+      (data) => {
+        if (this.s.accuracy.key === key) this.store.setState({ accuracy: { status: 'ready', key, data, progress: null } });
+      },
+      (e) => {
+        const { name, message } = errorText(e);
+        if (this.s.accuracy.key === key && name !== 'CancelledError') this.store.setState({ accuracy: { status: 'error', key, data: null, message, progress: null } });
+      },
+    );
+  }
+
+  private sweepKey(): string | null {
+    const s = this.s;
+    if (!s.analysis || !s.layer || s.mode === null || s.source !== 'contributions') return null;
+    return `${s.analysis.id}|${s.layer}|${s.mode}`;
+  }
+
+  /** The sweep of the picked contribution mode: the bundle's, or computed when `compute`. */
+  requestSweep(compute = false): void {
+    const key = this.sweepKey();
+    if (!key) return;
+    const cur = this.s.sweep;
+    if (!compute && cur.status !== 'idle' && 'key' in cur && cur.key === key) return;
+    const s = this.s;
+    const [layer, mode] = [s.layer!, s.mode!];
+    this.store.setState({ sweep: { status: 'loading', key, progress: compute ? { done: 0, total: 1 } : null } });
+    const onProgress = Comlink.proxy((done: number, total: number) => {
+      const c = this.s.sweep;
+      if (c.status === 'loading' && c.key === key) this.store.setState({ sweep: { ...c, progress: { done, total } } });
+    });
+    this.client.api.sweep(layer, mode, compute, onProgress).then(
+      (data) => {
+        const c = this.s.sweep;
+        if (c.status === 'loading' && c.key === key) this.store.setState({ sweep: { status: 'ready', key, data } });
+      },
+      (e) => {
+        const c = this.s.sweep;
+        if (c.status === 'loading' && c.key === key) this.store.setState({ sweep: { status: 'error', key, message: errorText(e).message } });
+      },
+    );
+  }
+
+  /** The current analysis as a zip download. */
+  async exportBundle(): Promise<{ bytes: Uint8Array; name: string } | null> {
+    try {
+      const bytes = await this.client.api.exportBundle();
+      const name = `${(this.s.analysis?.modelName ?? 'codec').replace(/[^\w.-]+/g, '_')}-bundle.zip`;
+      return { bytes, name };
+    } catch (e) {
+      this.error('The bundle could not be exported', e);
+      return null;
+    }
+  }
+
   private subscribe(): void {
     this.unsubscribe?.();
     let prev = this.s;
     this.unsubscribe = this.store.subscribe((s) => {
       const changed = s.analysis !== prev.analysis || s.layer !== prev.layer || s.source !== prev.source || s.mode !== prev.mode || s.image !== prev.image || s.resolution !== prev.resolution || s.showActivations !== prev.showActivations;
+      const ablChanged = changed || s.ablPct !== prev.ablPct || s.ablKind !== prev.ablKind || s.ablCommitted !== prev.ablCommitted;
       prev = s;
       if (changed) this.syncViews();
+      if (ablChanged && s.analysis) {
+        this.requestAblation();
+        this.requestAccuracy();
+        this.requestSweep(false);
+        this.writeHash();
+      }
       // A fresh grid without the picked mode: pick its first mode (by the current sort).
       const g = s.source === 'activations' ? s.actGrid : s.grid;
       if (g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length && (s.mode === null || !g.data.cards.some((c) => c.id === s.mode))) {
         const first = sortCards(g.data.cards, s.sort)[0];
+        const lm = this.linkMode;
+        if (lm && lm.layer === s.layer && lm.mode === s.mode) s.pushMessage({ level: 'warning', title: 'Link', message: `link: mode ${lm.mode} of ${lm.layer} is not an alive mode; showing mode ${first.id}.` });
+        this.linkMode = null;
         s.pickMode(first.id, g.data.source);
       }
     });

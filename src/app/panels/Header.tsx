@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { BackendName } from '../../worker/api';
 import { useApp, useController } from '../context';
+import { download } from '../draw/exportFig';
 
 export function Header() {
   const backend = useApp((s) => s.backend);
@@ -9,6 +10,29 @@ export function Header() {
   const busy = useApp((s) => s.job.kind !== 'idle');
   const controller = useController();
   const [open, setOpen] = useState(false);
+  const [copied, setCopied] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const share = async () => {
+    const link = controller.shareLink();
+    let ok = true;
+    try {
+      await navigator.clipboard.writeText(link);
+    } catch {
+      ok = false;
+    }
+    setCopied(ok ? 'Link copied' : 'Copy this link');
+    window.__codecLastShare = link;
+    setTimeout(() => setCopied(null), 2500);
+  };
+  const exportZip = async () => {
+    setExporting(true);
+    try {
+      const r = await controller.exportBundle();
+      if (r) download(new Blob([r.bytes as BlobPart], { type: 'application/zip' }), r.name);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <header className="header">
       <h1>
@@ -24,6 +48,16 @@ export function Header() {
           <span className="muted">nothing loaded</span>
         )}
       </div>
+      {analysis && (
+        <div className="header-actions">
+          <button type="button" className="small header-btn" data-testid="share" onClick={() => void share()} title="Copy a link to exactly this view (bundle, layer, mode, image, ablation)">
+            {copied ?? 'Share'}
+          </button>
+          <button type="button" className="small header-btn" data-testid="export-bundle" disabled={exporting || busy} onClick={() => void exportZip()} title="Download this analysis as a bundle .zip (with its model and image pixels when at hand); drop it back on the page to open it">
+            {exporting ? 'Exporting…' : 'Export bundle'}
+          </button>
+        </div>
+      )}
       <div className="backend">
         <button type="button" className="backend-badge" data-testid="backend" aria-expanded={open} onClick={() => setOpen(!open)} title="Which tfjs backend runs the model, and why">
           {backend ? (

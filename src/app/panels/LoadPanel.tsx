@@ -51,7 +51,7 @@ export function LoadPanel() {
       {model && <Settings />}
       <section className="side-section">
         <h2>Bundle</h2>
-        <DropZone label="An exported analysis" hint="a folder with manifest.json and its .bin files" folder disabled={busy} testId="bundle" onFiles={(f) => void controller.openBundleFiles(f)} />
+        <DropZone label="An exported analysis" hint="a folder with manifest.json and its .bin files, or its .zip (Export bundle)" folder disabled={busy} testId="bundle" onFiles={(f) => void controller.openBundleFiles(f)} />
       </section>
       {job.kind === 'loading' && (
         <p className="small loading-line" data-testid="loading">

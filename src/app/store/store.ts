@@ -3,12 +3,13 @@
  * typed slices. It holds plain data and TypedArrays only: no tensors, no worker objects.
  */
 import { createStore } from 'zustand/vanilla';
+import { createAblationSlice, type AblationSlice } from './ablationSlice';
 import { createDataSlice, type DataSlice } from './dataSlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
 import { createPanelSlice, type PanelSlice } from './panelSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type AppState = DataSlice & ViewSlice & JobSlice & PanelSlice;
+export type AppState = DataSlice & ViewSlice & JobSlice & PanelSlice & AblationSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -16,6 +17,7 @@ export function createAppStore() {
     ...createViewSlice(...a),
     ...createJobSlice(...a),
     ...createPanelSlice(...a),
+    ...createAblationSlice(...a),
   }));
 }
 

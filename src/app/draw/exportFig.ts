@@ -1,0 +1,85 @@
+/**
+ * Figure and data downloads: a panel's SVG (computed styles inlined, so it stands alone), the
+ * same as PNG through a canvas, a CSV from rows, and raw bytes (the bundle zip).
+ */
+
+export function download(data: Blob, name: string): void {
+  const url = URL.createObjectURL(data);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.style.display = 'none';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-size', 'font-family', 'font-weight', 'text-anchor', 'dominant-baseline'];
+
+/** A standalone copy of an SVG element (its computed styles inlined) as text. */
+export function svgText(svg: SVGSVGElement): string {
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  const src = [svg, ...Array.from(svg.querySelectorAll('*'))];
+  const dst = [clone, ...Array.from(clone.querySelectorAll('*'))];
+  src.forEach((el, i) => {
+    const cs = getComputedStyle(el);
+    const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).filter((s) => !s.endsWith(':')).join(';');
+    (dst[i] as SVGElement).setAttribute('style', style);
+  });
+  const { width, height } = svg.getBoundingClientRect();
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  clone.setAttribute('width', String(Math.ceil(width)));
+  clone.setAttribute('height', String(Math.ceil(height)));
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%');
+  bg.setAttribute('height', '100%');
+  bg.setAttribute('fill', '#ffffff');
+  clone.insertBefore(bg, clone.firstChild);
+  return new XMLSerializer().serializeToString(clone);
+}
+
+export function downloadSvg(svg: SVGSVGElement, name: string): void {
+  download(new Blob([svgText(svg)], { type: 'image/svg+xml' }), `${name}.svg`);
+}
+
+/** The SVG rendered to PNG at `scale` (through an image and a canvas). */
+export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
+  const text = svgText(svg);
+  const { width, height } = svg.getBoundingClientRect();
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    await new Promise<void>((ok, err) => {
+      img.onload = () => ok();
+      img.onerror = () => err(new Error('the SVG could not be drawn'));
+      img.src = url;
+    });
+    const c = document.createElement('canvas');
+    c.width = Math.max(1, Math.ceil(width * scale));
+    c.height = Math.max(1, Math.ceil(height * scale));
+    const ctx = c.getContext('2d')!;
+    ctx.scale(scale, scale);
+    ctx.drawImage(img, 0, 0);
+    return await new Promise<Blob>((ok, err) => c.toBlob((b) => (b ? ok(b) : err(new Error('toBlob failed'))), 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export async function downloadPng(svg: SVGSVGElement, name: string): Promise<void> {
+  download(await svgToPng(svg), `${name}.png`);
+}
+
+/** CSV text (RFC 4180 quoting) from a header and rows. */
+export function toCsv(header: string[], rows: (string | number | null)[][]): string {
+  const cell = (v: string | number | null) => {
+    const s = v === null || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
+
+export function downloadCsv(csv: string, name: string): void {
+  download(new Blob([csv], { type: 'text/csv' }), `${name}.csv`);
+}
