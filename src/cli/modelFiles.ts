@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CodecError } from '../core/errors';
+import { loadHookableModel, type LoadedHookable } from '../core/model/graphModel';
 import { loadModelFromFiles, parseModelJson, type LoadedModel } from '../core/model/load';
 
 export async function readModelFiles(modelJsonPath: string): Promise<Map<string, Uint8Array>> {
@@ -32,4 +33,10 @@ export async function readModelFiles(modelJsonPath: string): Promise<Map<string,
 export async function loadModelFromDisk(modelJsonPath: string): Promise<LoadedModel> {
   const files = await readModelFiles(modelJsonPath);
   return loadModelFromFiles(files, path.basename(modelJsonPath));
+}
+
+/** A LayersModel or a GraphModel from disk, as the engine's HookableModel (the CLI's loader). */
+export async function loadHookableFromDisk(modelJsonPath: string): Promise<LoadedHookable> {
+  const files = await readModelFiles(modelJsonPath);
+  return loadHookableModel(files, path.basename(modelJsonPath));
 }

@@ -8,12 +8,11 @@ import path from 'node:path';
 import { AblationSession } from '../../core/ablation/ablate';
 import { atomChannelScores, topChannels } from '../../core/ablation/channels';
 import { CodecError, keyword } from '../../core/errors';
-import { Executor } from '../../core/model/executor';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import { intOpt, numOpt, parse, required } from '../args';
 import { readBundleFromDisk } from '../bundleFiles';
 import { loadInputSet } from '../inputs';
-import { loadModelFromDisk } from '../modelFiles';
+import { loadHookableFromDisk } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 
 export async function ablateCommand(argv: string[]): Promise<number> {
@@ -45,8 +44,8 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   const modelPath = (v.model as string | undefined) ?? path.resolve(dir, m.model.path);
   const imagesPath = (v.images as string | undefined) ?? (m.imagesSource ? path.resolve(dir, m.imagesSource) : undefined);
   if (!imagesPath) throw new CodecError('InputError', `${cmd}: the bundle does not say where its images are; pass --images.`);
-  const { model } = await loadModelFromDisk(modelPath);
-  const exec = new Executor(model);
+  const { exec } = await loadHookableFromDisk(modelPath);
+  
   const set = await loadInputSet(imagesPath, m.preprocessing, {});
   const only = v.image !== undefined ? intOpt(cmd, v, 'image', 0, 0) : undefined;
   if (only !== undefined && only >= set.n) throw new CodecError('InputError', `${cmd}: --image ${only} is out of range (${set.n} images).`);

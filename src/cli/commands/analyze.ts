@@ -9,14 +9,13 @@ import { METHODS } from '../../core/attribution/attribute';
 import { TARGET_KINDS, surprisalStats, type TargetSpec } from '../../core/attribution/targets';
 import { CodecError, keyword } from '../../core/errors';
 import { modelHash } from '../../core/model/hash';
-import { Executor } from '../../core/model/executor';
 import { analyze } from '../../core/pipeline/analyze';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import { intOpt, numOpt, parse, progressLine, required } from '../args';
 import { writeBundleDir } from '../bundleFiles';
 import { loadInputSet } from '../inputs';
 import { readModelCard, resolvePreprocessing } from '../modelCard';
-import { loadModelFromDisk, readModelFiles } from '../modelFiles';
+import { loadHookableFromDisk, readModelFiles } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 import { printMetricsTable } from './report';
 
@@ -57,8 +56,8 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const imagesPath = required(cmd, v, 'images');
   const out = required(cmd, v, 'out');
   const backend = await useNodeBackend(v.backend ? keyword(String(v.backend), 'backend', ['wasm', 'cpu'] as const) : undefined);
-  const { model } = await loadModelFromDisk(modelPath);
-  const exec = new Executor(model);
+  const { exec } = await loadHookableFromDisk(modelPath);
+  
   const card = readModelCard(modelPath);
   const pre = resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined);
   const limit = v.limit ? intOpt(cmd, v, 'limit', 0, 1) : undefined;

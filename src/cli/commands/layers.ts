@@ -1,14 +1,13 @@
 /** `codec layers --model <model.json>`: the layer list with classes, shapes and cuts. */
-import { Executor } from '../../core/model/executor';
 import { parse, required } from '../args';
-import { loadModelFromDisk } from '../modelFiles';
+import { loadHookableFromDisk } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 
 export async function layersCommand(argv: string[]): Promise<number> {
   const { values } = parse('layers', argv, { model: { type: 'string' }, json: { type: 'boolean' } });
   await useNodeBackend();
-  const { model } = await loadModelFromDisk(required('layers', values, 'model'));
-  const layers = new Executor(model).layers();
+  const { exec } = await loadHookableFromDisk(required('layers', values, 'model'));
+  const layers = exec.layers();
   if (values.json) {
     console.log(JSON.stringify(layers, null, 2));
     return 0;

@@ -1,12 +1,11 @@
 /** `codec predict --model <model.json> --images <dir|imageset.json>`: CSV `file,class,prob`, one line per image. */
 import * as tf from '@tensorflow/tfjs';
 import { keyword } from '../../core/errors';
-import { Executor } from '../../core/model/executor';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import { parse, required } from '../args';
 import { loadInputSet } from '../inputs';
 import { readModelCard, resolvePreprocessing } from '../modelCard';
-import { loadModelFromDisk } from '../modelFiles';
+import { loadHookableFromDisk } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 
 export async function predictCommand(argv: string[]): Promise<number> {
@@ -14,8 +13,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const { values: v } = parse(cmd, argv, { model: { type: 'string' }, images: { type: 'string' }, preprocess: { type: 'string' }, labels: { type: 'string' }, backend: { type: 'string' } });
   const modelPath = required(cmd, v, 'model');
   await useNodeBackend(v.backend ? keyword(String(v.backend), 'backend', ['wasm', 'cpu'] as const) : undefined);
-  const { model } = await loadModelFromDisk(modelPath);
-  const exec = new Executor(model);
+  const { exec } = await loadHookableFromDisk(modelPath);
+  
   const card = readModelCard(modelPath);
   const set = await loadInputSet(required(cmd, v, 'images'), resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined), { labelsCsv: v.labels as string | undefined });
   const names = card.classNames ?? set.classNames;

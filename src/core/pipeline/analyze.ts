@@ -10,7 +10,7 @@ import { check, throwIfAborted } from '../errors';
 import type { AnalysisSettings, BundleManifest, LayerRecord, Preprocessing, Reduction, SaeKind, SweepRecord } from '../bundle/manifest';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../bundle/manifest';
 import { BundleWriter } from '../bundle/writer';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { collectAttributions, type Collected } from './collect';
 import type { InputSet } from './imageBatch';
 import { layerMetrics } from './layerMetrics';
@@ -61,7 +61,7 @@ export interface AnalyzeResult {
   manifest: BundleManifest;
 }
 
-export async function analyze(exec: Executor, set: InputSet, options: AnalyzeOptions): Promise<AnalyzeResult> {
+export async function analyze(exec: HookableModel, set: InputSet, options: AnalyzeOptions): Promise<AnalyzeResult> {
   const {
     layers,
     method = 'conductance',

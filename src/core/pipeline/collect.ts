@@ -6,7 +6,7 @@
  */
 import { attribute, type AttributeOptions } from '../attribution/attribute';
 import { throwIfAborted } from '../errors';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { batchTensor, checkInputSet, type InputSet } from './imageBatch';
 
 export interface CollectedLayer {
@@ -34,7 +34,7 @@ export interface CollectOptions extends Omit<AttributeOptions, 'onProgress' | 'k
   onProgress?: (p: { done: number; total: number; stage: string }) => void;
 }
 
-export async function collectAttributions(exec: Executor, set: InputSet, options: CollectOptions): Promise<Collected> {
+export async function collectAttributions(exec: HookableModel, set: InputSet, options: CollectOptions): Promise<Collected> {
   checkInputSet(set, exec.inputShape);
   const { batchSize = 32, onProgress, signal, ...attr } = options;
   const n = set.n;

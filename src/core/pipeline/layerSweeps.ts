@@ -7,7 +7,7 @@
 import { atomChannelScores } from '../ablation/channels';
 import { ablationCorrectness, PAPER_PCTS, sweepTrials } from '../ablation/sweep';
 import type { SweepRecord } from '../bundle/manifest';
-import type { Executor } from '../model/executor';
+import type { HookableModel } from '../model/runner';
 import { pearson } from '../metrics';
 import { rng, sample } from '../util/rng';
 import type { CollectedLayer } from './collect';
@@ -51,7 +51,7 @@ export function closestByClassProfile(f: FittedSae, m: number, other: FittedSae,
   return best;
 }
 
-export async function layerSweeps(exec: Executor, set: InputSet, l: CollectedLayer, saes: LayerSaes, numClasses: number, opts: LayerSweepOptions): Promise<SweepRecord[]> {
+export async function layerSweeps(exec: HookableModel, set: InputSet, l: CollectedLayer, saes: LayerSaes, numClasses: number, opts: LayerSweepOptions): Promise<SweepRecord[]> {
   const { seed, perClassSample = 50, trials = 20, signal } = opts;
   const labels = set.labels!;
   const random = rng(seed);
