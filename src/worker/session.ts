@@ -67,6 +67,9 @@ export class Session implements WorkerApi {
   private live: { key: string; abl: LiveAblation } | null = null;
   /** Ablation calls run one at a time (they share the cache). */
   private ablQueue: Promise<unknown> = Promise.resolve();
+  /** Accuracy and sweeps: one at a time; a new accuracy request cancels the running one. */
+  private setQueue: Promise<unknown> = Promise.resolve();
+  private accuracyAbort: AbortController | null = null;
 
   async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
     this.report = await chooseBackend(options.backend ?? 'auto');
@@ -358,6 +361,12 @@ export class Session implements WorkerApi {
     return run;
   }
 
+  private serialSet<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.setQueue.then(fn, fn);
+    this.setQueue = run.catch(() => undefined);
+    return run;
+  }
+
   async ablate(req: AblationRequest): Promise<AblationResult> {
     return this.serial(async () => {
       const a = this.analysis;
@@ -385,7 +394,11 @@ export class Session implements WorkerApi {
   }
 
   async ablationAccuracy(req: AccuracyRequest, onProgress?: (done: number, total: number) => void): Promise<AccuracyResult> {
-    return this.serial(async () => {
+    this.accuracyAbort?.abort();
+    const ctrl = new AbortController();
+    this.accuracyAbort = ctrl;
+    return this.serialSet(async () => {
+      if (ctrl.signal.aborted) fail('ablation accuracy: replaced by a newer request.', 'CancelledError');
       const t0 = performance.now();
       const a = this.analysis;
       const model = this.ablationModel('ablation accuracy');
@@ -394,7 +407,7 @@ export class Session implements WorkerApi {
       const idx = evenSample(a.count, Math.max(1, Math.floor(req.sample)));
       const truth = a.outputs.labels ?? a.outputs.predicted;
       const labels = Int32Array.from(idx, (i) => truth[i]);
-      const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 100, onProgress });
+      const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 50, onProgress, signal: ctrl.signal });
       const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
       const b = perClassAccuracy(correct.base, labels, nc);
       const af = perClassAccuracy(correct.after[0], labels, nc);
@@ -415,7 +428,7 @@ export class Session implements WorkerApi {
       return { layer, contribution: curve(own), activation: act ? curve(act) : null, origin: 'bundle' };
     }
     if (!compute) return { layer, contribution: null, activation: null, origin: 'none' };
-    return this.serial(async () => {
+    return this.serialSet(async () => {
       const model = this.ablationModel('sweep');
       if (!a.outputs.labels) fail('sweep: the images have no labels, so there is no accuracy to sweep.');
       const grid = a.modeGrid(layer, 'contributions');

@@ -122,12 +122,11 @@ function AblationControls() {
           onChange={(e) => {
             const v = Number(e.target.value);
             setPct(v, false);
-            // A release we might miss (keyboard, programmatic): commit after a pause.
+            // Keys and programmatic moves have no release: commit after a pause.
             if (idle.current) clearTimeout(idle.current);
-            idle.current = setTimeout(() => setPct(v, true), 700);
+            idle.current = setTimeout(() => setPct(v, true), 500);
           }}
           onPointerUp={(e) => commit(Number((e.target as HTMLInputElement).value))}
-          onKeyUp={(e) => commit(Number((e.target as HTMLInputElement).value))}
           onTouchEnd={(e) => commit(Number((e.target as HTMLInputElement).value))}
         />
         <span className="abl-pct-value">{pct}%</span>
@@ -288,9 +287,9 @@ function AccuracyBars({ r, svgRef, stale }: { r: AccuracyResult; svgRef: React.R
       .attr('dy', '0.5em');
     const legend = root.append('g').attr('transform', `translate(${margin.left + 4},4)`).attr('font-size', 11);
     legend.append('rect').attr('width', 10).attr('height', 10).attr('fill', ACC_BEFORE);
-    legend.append('text').attr('x', 14).attr('y', 9).attr('fill', '#374151').text(`before (${fmtPct(r.overallBefore)} overall)`);
-    legend.append('rect').attr('x', 170).attr('width', 10).attr('height', 10).attr('fill', ACC_AFTER);
-    legend.append('text').attr('x', 184).attr('y', 9).attr('fill', '#374151').text(`after (${fmtPct(r.overallAfter)} overall)`);
+    legend.append('text').attr('x', 14).attr('y', 9).attr('fill', '#374151').text(`before: ${fmtPct(r.overallBefore)} overall`);
+    legend.append('rect').attr('x', 150).attr('width', 10).attr('height', 10).attr('fill', ACC_AFTER);
+    legend.append('text').attr('x', 164).attr('y', 9).attr('fill', '#374151').text(`after: ${fmtPct(r.overallAfter)}`);
   }, [r, width, height, analysis, svgRef]);
   return (
     <div className={`abl-acc${stale ? ' stale' : ''}`} ref={box}>
