@@ -173,3 +173,33 @@ test('export then import of the bundle gives the same view', async ({ page, base
   await until(() => state(page, (s) => s.heatmap.status === 'ready'), 'the heatmap from the imported bundle', 20000);
   await shot(page, 'export-import');
 });
+
+test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
+  await openDemo(page, baseUrl);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codec-fig-'));
+  const { readFileSync } = await import('node:fs');
+  const get = async (id) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid="${id}"]`)]);
+    const f = path.join(dir, d.suggestedFilename());
+    await d.saveAs(f);
+    return readFileSync(f);
+  };
+  const svg = (await get('export-class-matrix-svg')).toString('utf8');
+  expect(svg.startsWith('<svg') && (svg.match(/<rect/g) ?? []).length > 20 && svg.includes('fill:'), `a standalone SVG of the matrix (${svg.slice(0, 120)})`);
+  const trends = (await get('export-layer-trends-svg')).toString('utf8');
+  expect((trends.match(/<path/g) ?? []).length >= 3, 'the three trend charts in one SVG');
+  const png = await get('export-class-matrix-png');
+  expect(png[0] === 0x89 && png.toString('latin1', 1, 4) === 'PNG' && png.length > 1000, `a PNG (${png.length} bytes)`);
+  const csv = (await get('export-class-matrix-csv')).toString('utf8');
+  const nModes = await state(page, (s) => s.matrix.data.modes.length);
+  expect(csv.split('\n').filter(Boolean).length === nModes + 1 && csv.startsWith('layer,source,mode,'), `the matrix CSV has a row per mode (${nModes})`);
+  const modes = (await get('export-modes-csv')).toString('utf8');
+  expect(modes.split('\n').filter(Boolean).length === (await state(page, (s) => s.grid.data.cards.length)) + 1, 'the modes CSV has a row per card');
+  await until(() => page.locator('[data-testid="export-ablation-image-csv"]').count(), 'the ablation export');
+  await until(() => state(page, (s) => s.ablation.status === 'ready'), 'the ablation');
+  const abl = (await get('export-ablation-image-csv')).toString('utf8');
+  const nClasses = await state(page, (s) => s.ablation.data.before.length);
+  expect(abl.split('\n').filter(Boolean).length === nClasses + 1 && abl.includes('prob_after'), 'the ablation CSV has a row per class');
+  const ablPng = await get('export-ablation-image-png');
+  expect(ablPng.length > 500, 'the ablation bars as PNG');
+});

@@ -18,16 +18,17 @@ export function download(data: Blob, name: string): void {
 const STYLE_PROPS = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-dasharray', 'stroke-opacity', 'opacity', 'font-size', 'font-family', 'font-weight', 'text-anchor', 'dominant-baseline'];
 
 /** A standalone copy of an SVG element (its computed styles inlined) as text. */
-export function svgText(svg: SVGSVGElement): string {
+export function svgText(svg: SVGSVGElement, originals?: SVGSVGElement[]): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
-  const src = [svg, ...Array.from(svg.querySelectorAll('*'))];
+  const src = originals ? [svg, ...originals.flatMap((o) => [document.createElementNS('http://www.w3.org/2000/svg', 'g'), o, ...Array.from(o.querySelectorAll('*'))])] : [svg, ...Array.from(svg.querySelectorAll('*'))];
   const dst = [clone, ...Array.from(clone.querySelectorAll('*'))];
   src.forEach((el, i) => {
     const cs = getComputedStyle(el);
     const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).filter((s) => !s.endsWith(':')).join(';');
     (dst[i] as SVGElement).setAttribute('style', style);
   });
-  const { width, height } = svg.getBoundingClientRect();
+  const width = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+  const height = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('width', String(Math.ceil(width)));
   clone.setAttribute('height', String(Math.ceil(height)));
@@ -39,14 +40,49 @@ export function svgText(svg: SVGSVGElement): string {
   return new XMLSerializer().serializeToString(clone);
 }
 
+/** Several SVGs side by side as one (e.g. the three trend charts). */
+export function combineSvgs(svgs: SVGSVGElement[]): SVGSVGElement {
+  if (svgs.length === 1) return svgs[0];
+  const NS = 'http://www.w3.org/2000/svg';
+  const out = document.createElementNS(NS, 'svg');
+  let x = 0;
+  let h = 0;
+  const parts: [SVGSVGElement, number][] = [];
+  for (const s of svgs) {
+    const r = s.getBoundingClientRect();
+    parts.push([s, x]);
+    x += Math.ceil(r.width) + 8;
+    h = Math.max(h, Math.ceil(r.height));
+  }
+  out.setAttribute('width', String(x));
+  out.setAttribute('height', String(h));
+  out.style.position = 'absolute';
+  out.style.left = '-10000px';
+  document.body.appendChild(out);
+  for (const [s, dx] of parts) {
+    const g = document.createElementNS(NS, 'g');
+    g.setAttribute('transform', `translate(${dx},0)`);
+    g.appendChild(s.cloneNode(true));
+    out.appendChild(g);
+  }
+  // Computed styles come from the originals (the clones sit outside the panels' CSS scope).
+  const text = svgText(out, svgs);
+  out.remove();
+  const holder = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement as unknown as SVGSVGElement;
+  (holder as unknown as { __text: string }).__text = text;
+  return holder;
+}
+
 export function downloadSvg(svg: SVGSVGElement, name: string): void {
-  download(new Blob([svgText(svg)], { type: 'image/svg+xml' }), `${name}.svg`);
+  const pre = (svg as unknown as { __text?: string }).__text;
+  download(new Blob([pre ?? svgText(svg)], { type: 'image/svg+xml' }), `${name}.svg`);
 }
 
 /** The SVG rendered to PNG at `scale` (through an image and a canvas). */
 export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
-  const text = svgText(svg);
-  const { width, height } = svg.getBoundingClientRect();
+  const text = (svg as unknown as { __text?: string }).__text ?? svgText(svg);
+  const width = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+  const height = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   try {
     const img = new Image();

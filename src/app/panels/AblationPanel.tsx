@@ -151,7 +151,7 @@ function Latency() {
   if (!r) return null;
   return (
     <div className="abl-latency muted" data-testid="abl-latency" data-p50={percentile(ms, 50)} data-p95={percentile(ms, 95)} data-n={ms.length}>
-      update: {r.ms.toFixed(1)} ms in the worker
+      update: {r.ms.toFixed(1)} ms in the worker{r.cached ? '' : ' (new pass up to the layer)'}
       {ms.length > 0 && (
         <>
           ; round trip p50 {percentile(ms, 50).toFixed(1)} ms, p95 {percentile(ms, 95).toFixed(1)} ms over {ms.length}

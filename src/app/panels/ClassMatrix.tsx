@@ -8,6 +8,8 @@ import type { ClassMatrix as Matrix } from '../../worker/api';
 import { useApp } from '../context';
 import { diverging } from '../draw/colormap';
 import { useSize } from '../draw/useSize';
+import { toCsv } from '../draw/exportFig';
+import { ExportButtons } from './ExportButtons';
 import { Panel, PanelState } from './PanelState';
 
 export function ClassMatrixPanel() {
@@ -15,7 +17,7 @@ export function ClassMatrixPanel() {
   const matrix = useApp((s) => s.matrix);
   const source = useApp((s) => s.source);
   return (
-    <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel">
+    <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel" extra={matrix.status === 'ready' && matrix.data.modes.length > 0 ? <ExportButtons name="class-matrix" svg='[data-testid="class-matrix"]' csv={() => matrixCsv(matrix.data)} /> : null}>
       {!analysis ? (
         <PanelState kind="empty">Which modes go with which classes: appears with an analysis.</PanelState>
       ) : matrix.status === 'error' ? (
@@ -109,4 +111,9 @@ function MatrixChart({ m }: { m: Matrix }) {
       <svg ref={svg} data-testid="class-matrix" />
     </div>
   );
+}
+
+function matrixCsv(m: Matrix): string {
+  const nc = m.classNames.length;
+  return toCsv(['layer', 'source', 'mode', ...m.classNames.map((c) => `r_${c}`), ...m.classNames.map((c) => `top_image_${c}`)], m.modes.map((mode, r) => [m.layer, m.source, mode, ...Array.from(m.values.subarray(r * nc, (r + 1) * nc)), ...Array.from(m.topImage.subarray(r * nc, (r + 1) * nc))]));
 }

@@ -1,21 +1,34 @@
-/** SVG, PNG and CSV downloads of a panel's figure and data. */
+/** SVG, PNG and CSV downloads of a panel's figure (one SVG, or several side by side) and its data. */
 import type { RefObject } from 'react';
-import { downloadCsv, downloadPng, downloadSvg } from '../draw/exportFig';
+import { combineSvgs, downloadCsv, downloadPng, downloadSvg } from '../draw/exportFig';
 
-export function ExportButtons({ name, svg, csv }: { name: string; svg: RefObject<SVGSVGElement | null>; csv?: () => string | null }) {
+type SvgSource = RefObject<SVGSVGElement | null> | string;
+
+function resolve(svg: SvgSource): SVGSVGElement | null {
+  if (typeof svg !== 'string') return svg.current;
+  const all = Array.from(document.querySelectorAll<SVGSVGElement>(svg));
+  return all.length ? combineSvgs(all) : null;
+}
+
+export function ExportButtons({ name, svg, csv }: { name: string; svg?: SvgSource; csv?: () => string | null }) {
   return (
     <span className="export-buttons" data-testid={`export-${name}`}>
-      <button type="button" className="small" title="Download the figure as SVG" onClick={() => svg.current && downloadSvg(svg.current, name)}>
-        SVG
-      </button>
-      <button type="button" className="small" title="Download the figure as PNG" onClick={() => svg.current && void downloadPng(svg.current, name)}>
-        PNG
-      </button>
+      {svg && (
+        <>
+          <button type="button" className="small" title="Download the figure as SVG" data-testid={`export-${name}-svg`} onClick={() => { const el = resolve(svg); if (el) downloadSvg(el, name); }}>
+            SVG
+          </button>
+          <button type="button" className="small" title="Download the figure as PNG" data-testid={`export-${name}-png`} onClick={() => { const el = resolve(svg); if (el) void downloadPng(el, name); }}>
+            PNG
+          </button>
+        </>
+      )}
       {csv && (
         <button
           type="button"
           className="small"
           title="Download the numbers as CSV"
+          data-testid={`export-${name}-csv`}
           onClick={() => {
             const t = csv();
             if (t) downloadCsv(t, name);

@@ -12,6 +12,8 @@ import { fmt3s, fmtSigned } from '../draw/format';
 import { className, filteredImages } from '../store/selectors';
 import type { ImageFilter } from '../store/viewSlice';
 import { useSize } from '../draw/useSize';
+import { toCsv } from '../draw/exportFig';
+import { ExportButtons } from './ExportButtons';
 import { Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
@@ -217,6 +219,7 @@ function DecompositionBars() {
     <div className="decomp" data-testid="decomposition" ref={box}>
       <h3>
         Decomposition {d && <span className="muted">{d.source === 'contributions' ? `of ΔF = F(x) − F(x₀) = ${fmtSigned(d.dF)}` : `of the summed activation ${fmtSigned(d.dF)}`}</span>}
+        {d && <ExportButtons name="decomposition" svg={svg} csv={() => toCsv(['image', 'layer', 'source', 'mode', 'share'], [...d.bars.map((b) => [d.image, d.layer, d.source, b.mode, b.share] as (string | number)[]), [d.image, d.layer, d.source, 'residual', d.residual]])} />}
       </h3>
       {dec.status === 'error' && <PanelState kind="error">{dec.message}</PanelState>}
       {dec.status === 'loading' && <PanelState kind="loading">Loading…</PanelState>}

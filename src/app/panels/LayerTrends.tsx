@@ -10,6 +10,8 @@ import { useApp } from '../context';
 import { ACT, CONTRIB } from '../draw/colormap';
 import { fmt2 } from '../draw/format';
 import { useSize } from '../draw/useSize';
+import { toCsv } from '../draw/exportFig';
+import { ExportButtons } from './ExportButtons';
 import { Panel, PanelState } from './PanelState';
 
 type Metric = { key: string; title: string; tip: string; contrib: (l: LayerView) => number | null; act?: (l: LayerView) => number | null; domain?: [number, number] };
@@ -41,6 +43,16 @@ export function LayerTrends() {
             <span className="legend-line" style={{ color: ACT }}>
               ┅ activations
             </span>
+            <ExportButtons
+              name="layer-trends"
+              svg=".trend-chart"
+              csv={() =>
+                toCsv(
+                  ['layer', 'class', 'channels', 'hoyer_contrib', 'hoyer_act', 'dim_contrib', 'dim_act', 'pn_corr', 'completeness_median'],
+                  layers.map((l) => [l.name, l.className, l.channels, l.metrics.hoyerContrib, l.metrics.hoyerAct, l.metrics.dimContrib, l.metrics.dimAct, l.metrics.pnCorr, l.metrics.completenessMedian]),
+                )
+              }
+            />
             <select value={layer ?? ''} onChange={(e) => pickLayer(e.target.value)} aria-label="Layer" data-testid="layer-select">
               {layers.map((l) => (
                 <option key={l.name} value={l.name}>

@@ -11,6 +11,8 @@ import { sortCards } from '../controller';
 import { classColor, NEG, POS } from '../draw/colormap';
 import { fmt2, fmt3s, pct } from '../draw/format';
 import type { Fetched } from '../store/panelSlice';
+import { toCsv } from '../draw/exportFig';
+import { ExportButtons } from './ExportButtons';
 import { Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
@@ -49,6 +51,7 @@ export function ModeGridPanel() {
                 <option value="share">by share of ΔF</option>
               </select>
             </label>
+            <ExportButtons name="modes" csv={() => (grid.status === 'ready' ? modesCsv(grid.data) : null)} />
             <label className="check" title="Show the activation modes of this layer beside the contribution modes">
               <input type="checkbox" checked={showAct} onChange={(e) => setShowAct(e.target.checked)} data-testid="toggle-act" /> activation modes
             </label>
@@ -243,4 +246,11 @@ function ClassProfile({ profile, best, classNames }: { profile: Float32Array; be
     root.append('line').attr('x1', 0).attr('x2', W).attr('y1', y(0)).attr('y2', y(0)).attr('class', 'zero');
   }, [profile, best, classNames]);
   return <svg ref={svg} width={W} height={H} className="class-profile" role="img" aria-label="class profile" />;
+}
+
+function modesCsv(g: Grid): string {
+  return toCsv(
+    ['layer', 'source', 'mode', 'frequency', 'selectivity', 'best_class', 'share', 'hoyer', 'top_images', 'atom'],
+    g.cards.map((c) => [g.layer, g.source, c.id, c.frequency, c.selectivity, c.bestClass, c.share, c.hoyer, c.topImages.map((t) => t.index).join(' '), Array.from(c.atom, (v) => v.toPrecision(5)).join(' ')]),
+  );
 }

@@ -74,6 +74,8 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
   const box = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(box);
   const curves = [v.contribution, v.activation].filter((c): c is SweepCurve => c !== null);
+  // Drawn with the contribution mode on top.
+  const drawOrder = [...curves].reverse();
   useEffect(() => {
     const el = svgRef.current;
     if (!el || width < 80 || height < 60) return;
@@ -88,7 +90,7 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
     root.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 2).attr('text-anchor', 'middle').attr('font-size', 10.5).attr('fill', '#4b5563').text('fraction of channels removed, k/C');
     root.append('text').attr('transform', `translate(10,${(height - margin.bottom + margin.top) / 2}) rotate(-90)`).attr('text-anchor', 'middle').attr('font-size', 10.5).attr('fill', '#4b5563').text('accuracy ratio');
     root.append('line').attr('x1', x(0)).attr('x2', x(1)).attr('y1', y(1)).attr('y2', y(1)).attr('stroke', '#d1d5db').attr('stroke-dasharray', '2,3');
-    for (const c of curves) {
+    for (const c of drawOrder) {
       for (const which of ['target', 'off'] as const) {
         const ys = which === 'target' ? c.targetRatio : c.offRatio;
         const pts = c.fractions.map((f, i) => [f, ys[i]] as [number, number]).filter((p) => Number.isFinite(p[1]));
@@ -98,7 +100,7 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
         g.selectAll('circle').data(pts).join('circle').attr('cx', (p) => x(p[0])).attr('cy', (p) => y(p[1])).attr('r', 2.5).attr('fill', which === 'target' ? COL[c.source] : '#fff').attr('stroke', COL[c.source]);
       }
     }
-  }, [v, width, height, svgRef, curves]);
+  }, [v, width, height, svgRef, curves, drawOrder]);
   return (
     <div className="sweep">
       <div className="sweep-chart" ref={box}>
@@ -109,7 +111,6 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
           <tr>
             <th />
             <th>mode</th>
-            <th>target</th>
             <th title="Area under the target class' accuracy ratio over p">AUC target</th>
             <th title="Area under the off-target classes' ratio">AUC off</th>
             <th title="(AUC target − AUC off) / AUC off">selectivity</th>
@@ -122,7 +123,6 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
                 <span className="swatch" style={{ background: COL[c.source] }} /> {c.source === 'contributions' ? 'contribution' : 'closest activation'}
               </td>
               <td>#{c.mode}</td>
-              <td>{className(analysis, c.targetClass)}</td>
               <td>{c.aucTarget.toFixed(3)}</td>
               <td>{c.aucOff.toFixed(3)}</td>
               <td className="sel">{Number.isFinite(c.selectivity) ? c.selectivity.toFixed(3) : 'n/a'}</td>
@@ -131,7 +131,7 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
         </tbody>
       </table>
       <div className="muted sweep-note">
-        solid: target class; dashed: off-target · {v.origin === 'bundle' ? 'from the bundle' : 'computed here'} · {curves[0]?.trials ?? 0} trials
+        solid: target class ({className(analysis, curves[0]?.targetClass)}); dashed: off-target · {v.origin === 'bundle' ? 'from the bundle' : 'computed here'} · {curves[0]?.trials ?? 0} trials
         {curves[0]?.skippedTrials ? `, ${curves[0].skippedTrials} skipped` : ''}
       </div>
     </div>
