@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openDemo } from './lib/app.mjs';
-import { close, E2E_DIR, expect, shot, state, test, until } from './lib/harness.mjs';
+import { close, E2E_DIR, expect, shot, SHOTS, state, test, until } from './lib/harness.mjs';
 
 const ROOT = path.resolve(E2E_DIR, '..');
 
@@ -202,4 +202,9 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
   expect(abl.split('\n').filter(Boolean).length === nClasses + 1 && abl.includes('prob_after'), 'the ablation CSV has a row per class');
   const ablPng = await get('export-ablation-image-png');
   expect(ablPng.length > 500, 'the ablation bars as PNG');
+  // Kept for a look: what the downloads draw.
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(path.join(SHOTS, 'download-class-matrix.png'), png);
+  writeFileSync(path.join(SHOTS, 'download-layer-trends.png'), await get('export-layer-trends-png'));
+  writeFileSync(path.join(SHOTS, 'download-ablation-image.png'), ablPng);
 });
