@@ -461,6 +461,19 @@ export class Session implements WorkerApi {
       const { u8, h, w, c: ch } = c.inputs;
       files.set('inputs/pixels.u8', u8.slice(0, a.count * h * w * ch));
       man.inputs = { file: 'inputs/pixels.u8', dtype: 'uint8', shape: [a.count, h, w, ch] };
+    } else if (!man.inputs && c.inputs?.kind === 'set') {
+      // Model-input floats back to the 0-255 pixels they were made from (x = (px/255·scale + offset − mean)/std).
+      const { data, p } = c.inputs;
+      const ch = p.channels;
+      const n = a.count * p.height * p.width * ch;
+      const u8 = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = i % ch;
+        u8[i] = Math.max(0, Math.min(255, Math.round((((data[i] * p.std[k] + p.mean[k] - p.offset) / p.scale) * 255))));
+      }
+      files.set('inputs/pixels.u8', u8);
+      man.inputs = { file: 'inputs/pixels.u8', dtype: 'uint8', shape: [a.count, p.height, p.width, ch] };
+      man.preprocessing = p;
     }
     files.set('manifest.json', new TextEncoder().encode(JSON.stringify(man, null, 1)));
     return zipFiles(files);
