@@ -208,3 +208,25 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
   writeFileSync(path.join(SHOTS, 'download-layer-trends.png'), await get('export-layer-trends-png'));
   writeFileSync(path.join(SHOTS, 'download-ablation-image.png'), ablPng);
 });
+
+test('a shared link restores its view on the build under a sub-path', async ({ page, baseUrl }) => {
+  const sub = baseUrl + 'sub/dir/';
+  await openDemo(page, sub);
+  const v = await state(page, (s) => ({ layer: s.analysis.layers[0].name, count: s.analysis.images.count }));
+  await page.selectOption('[data-testid="layer-select"]', v.layer);
+  await until(() => state(page, (s) => s.grid.status === 'ready' && s.grid.data.layer === s.layer && s.ablation.status === 'ready'), 'the grid and ablation');
+  const mode = await state(page, (s) => s.grid.data.cards[s.grid.data.cards.length - 1].id);
+  await page.locator(`[data-testid="modes-contributions"] .mode-card[data-mode="${mode}"]`).click();
+  await page.locator('[data-testid="image-strip"] .thumb').nth(3).click();
+  await page.click('[data-testid="abl-kind-preserve"]');
+  await until(() => state(page, (s) => s.mode === Number(new URLSearchParams(location.hash.slice(1)).get('mode')) && s.image === 3), 'the picks in the hash');
+  await page.click('[data-testid="share"]');
+  const link = await page.evaluate(() => window.__codecLastShare);
+  expect(link.startsWith(sub), `the link stays under the sub-path (${link})`);
+  const p = await state(page, (s) => s.ablPct);
+  await page.goto('about:blank');
+  await openDemo(page, link.replace(sub, sub));
+  await waitAblation(page, `${v.layer}|contributions|${mode}|3|preserve|${p}`);
+  await until(async () => (await page.locator(`[data-testid="modes-contributions"] .mode-card.selected[data-mode="${mode}"]`).count()) === 1, 'the linked mode is selected');
+  expect((await page.locator('[data-testid="panel-image"] .panel-head h2').textContent()).includes('#3'), 'image #3 is shown');
+});
