@@ -88,6 +88,15 @@ export class Controller {
 
   /** Back / forward (or an edited hash): open the linked bundle if it differs, then the view. */
   async restoreFromHash(): Promise<void> {
+    // popstate and hashchange both fire on a back over a hash change: one restore at a time.
+    if (this.hashRestore) return this.hashRestore;
+    this.hashRestore = this.restoreFromHashNow().finally(() => (this.hashRestore = null));
+    return this.hashRestore;
+  }
+
+  private hashRestore: Promise<void> | null = null;
+
+  private async restoreFromHashNow(): Promise<void> {
     if (location.hash === this.currentHash()) return;
     const link = parseHash(location.hash);
     for (const n of link.notices) this.s.pushMessage({ level: 'warning', title: 'Link', message: n });
