@@ -20,8 +20,10 @@ export function Header() {
     } catch {
       ok = false;
     }
-    setCopied(ok ? 'Link copied' : 'Copy this link');
     window.__codecLastShare = link;
+    // No clipboard (an insecure origin, a denied permission): show the link to copy by hand.
+    if (!ok) window.prompt('Copy this link to the view:', link);
+    setCopied(ok ? 'Link copied' : 'Share');
     setTimeout(() => setCopied(null), 2500);
   };
   const exportZip = async () => {
