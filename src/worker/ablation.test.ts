@@ -92,6 +92,7 @@ describe('Session ablation', () => {
     await expect(s.ablate({ ...req, mode: 99 })).rejects.toThrow(/mode 99 is not an alive contribution mode of b/);
     await expect(s.ablate({ ...req, pct: 0 })).rejects.toThrow(/p must be in \(0, 100\]/);
     const none = await s.sweep('b', mode, false);
+    expect(none.swept).toEqual([]);
     expect(none.origin).toBe('none');
     const zip = await s.exportBundle();
     expect(zip[0]).toBe(0x50);

@@ -377,6 +377,8 @@ export interface SweepView {
   activation: SweepCurve | null;
   /** 'bundle': from the bundle's manifest; 'computed': run now in the worker; 'none': not in the bundle and not asked to compute. */
   origin: 'bundle' | 'computed' | 'none';
+  /** The layer's contribution modes the bundle holds sweeps of (each class's top mode). */
+  swept: { mode: number; targetClass: number }[];
 }
 
 export interface WorkerApi {

@@ -422,12 +422,13 @@ export class Session implements WorkerApi {
     const rec = a.layer(layer);
     const stored = (a.manifest.sweeps ?? []).filter((s) => s.layer === layer);
     const own = stored.find((s) => s.source === 'contributions' && s.mode === mode);
+    const swept = stored.filter((s) => s.source === 'contributions').map((s) => ({ mode: s.mode, targetClass: s.targetClass }));
     const curve = (s: (typeof stored)[number]): SweepCurve => ({ source: s.source as SweepCurve['source'], mode: s.mode, targetClass: s.targetClass, kind: s.kind, pcts: s.pcts, fractions: s.fractions, targetRatio: s.targetRatio, offRatio: s.offRatio, aucTarget: s.aucTarget, aucOff: s.aucOff, selectivity: s.selectivity, trials: s.trials, skippedTrials: s.skippedTrials });
     if (own) {
       const act = stored.find((s) => s.source === 'activations' && s.targetClass === own.targetClass);
-      return { layer, contribution: curve(own), activation: act ? curve(act) : null, origin: 'bundle' };
+      return { layer, contribution: curve(own), activation: act ? curve(act) : null, origin: 'bundle', swept };
     }
-    if (!compute) return { layer, contribution: null, activation: null, origin: 'none' };
+    if (!compute) return { layer, contribution: null, activation: null, origin: 'none', swept };
     return this.serialSet(async () => {
       const model = this.ablationModel('sweep');
       if (!a.outputs.labels) fail('sweep: the images have no labels, so there is no accuracy to sweep.');
@@ -443,7 +444,7 @@ export class Session implements WorkerApi {
       const total = idx.length * (actMode === null ? 1 : 2);
       const contribution = await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'contributions', mode), target, nc, { source: 'contributions', mode }, (d) => onProgress?.(d, total));
       const activation = actMode === null ? null : await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'activations', actMode), target, nc, { source: 'activations', mode: actMode }, (d) => onProgress?.(idx.length + d, total));
-      return { layer, contribution, activation, origin: 'computed' as const };
+      return { layer, contribution, activation, origin: 'computed' as const, swept };
     });
   }
 

@@ -51,6 +51,7 @@ export function SweepPanel() {
         <PanelState kind="empty">
           <span>
             The bundle holds no sweep of this mode.{' '}
+            <SweptModes v={data} />
             {analysis.hasModel ? (
               <button type="button" className="small" data-testid="sweep-compute" onClick={() => controller.requestSweep(true)}>
                 Compute it here
@@ -66,6 +67,24 @@ export function SweepPanel() {
         <PanelState kind="loading">…</PanelState>
       )}
     </Panel>
+  );
+}
+
+/** The modes the bundle has sweeps of: a click picks one. */
+function SweptModes({ v }: { v: SweepView }) {
+  const analysis = useApp((s) => s.analysis);
+  const pickMode = useApp((s) => s.pickMode);
+  if (!v.swept.length) return null;
+  return (
+    <span className="swept" data-testid="swept-modes">
+      Swept in the bundle:{' '}
+      {v.swept.map((w) => (
+        <button key={w.mode} type="button" className="small link" onClick={() => pickMode(w.mode, 'contributions')} title={`Pick mode #${w.mode} (top mode of ${className(analysis, w.targetClass)})`}>
+          #{w.mode} {className(analysis, w.targetClass)}
+        </button>
+      ))}
+      <br />
+    </span>
   );
 }
 
