@@ -145,7 +145,9 @@ test('sweep: computed in the worker with AUC and selectivity', async ({ page, ba
   await openDemo(page, baseUrl);
   await page.locator('[data-testid="panel-sweep"]').scrollIntoViewIfNeeded();
   await until(() => state(page, (s) => s.sweep.status === 'ready'), 'the sweep lookup', 20000);
-  if ((await page.locator('[data-testid="sweep-compute"]').count()) > 0) await page.click('[data-testid="sweep-compute"]');
+  // The bundle's own sweep when it has one (a swept mode is a click away), else computed here.
+  if ((await page.locator('[data-testid="swept-modes"] button').count()) > 0) await page.locator('[data-testid="swept-modes"] button').first().click();
+  else if ((await page.locator('[data-testid="sweep-compute"]').count()) > 0) await page.click('[data-testid="sweep-compute"]');
   await until(async () => (await page.locator('[data-testid="sweep-chart"] g.sweep-line path').count()) >= 2, 'sweep lines', 60000);
   const rows = await page.locator('[data-testid="sweep-table"] tbody tr').count();
   expect(rows >= 1, `AUC rows (${rows})`);
