@@ -124,6 +124,14 @@ test('a link restores exactly its view; back and forward work', async ({ page, b
   await waitAblation(page, `${layer}|contributions|${mode}|${image}|preserve|30`);
   await page.goForward();
   await until(async () => (await state(page, (s) => s.mode)) === other, 'forward returns to the pick');
+  // A layer pick is one history entry (its first mode completes it, not a second entry).
+  const len0 = await page.evaluate(() => history.length);
+  const another = layers.find((l) => l !== layer) ?? (await state(page, (s) => s.analysis.layers.map((l) => l.name).find((n) => n !== s.layer)));
+  await page.selectOption('[data-testid="layer-select"]', another);
+  await until(() => state(page, (s) => s.layer === s.grid.data?.layer && s.mode !== null && location.hash.includes(`mode=${s.mode}&`)), 'the new layer with its first mode in the hash');
+  expect((await page.evaluate(() => history.length)) === len0 + 1, 'a layer pick adds one history entry');
+  await page.goBack();
+  await until(async () => (await state(page, (s) => `${s.layer}|${s.mode}`)) === `${layer}|${other}`, 'back returns to the previous layer and mode');
 });
 
 test('a stale link falls back to a valid view with a notice', async ({ page, baseUrl, logs }) => {

@@ -142,7 +142,9 @@ export class Controller {
     if (!h || h === location.hash) return;
     const url = location.pathname + location.search + h;
     // A slider move replaces the entry; a pick adds one (back returns to it).
-    if (!location.hash || onlyAblationDiffers(location.hash, h)) history.replaceState(history.state, '', url);
+    // A view being completed (the grid's first mode after a layer pick) replaces it too.
+    const incomplete = !/[#&]mode=/.test(location.hash) || !/[#&]image=/.test(location.hash);
+    if (!location.hash || incomplete || onlyAblationDiffers(location.hash, h)) history.replaceState(history.state, '', url);
     else history.pushState(history.state, '', url);
   }
 
