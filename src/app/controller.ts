@@ -420,8 +420,8 @@ export class Controller {
           const data = await this.client.api.ablate({ layer: req.layer, source: req.source, mode: req.mode, image: req.image, pct: req.pct, kind: req.kind });
           const ms = performance.now() - t0;
           if (data.cached) this.s.recordLatency(ms);
-          if (!this.ablWanted || this.ablWanted === key) this.store.setState({ ablation: { status: 'ready', key, data } });
-          else this.store.setState({ ablation: { status: 'ready', key, data } });
+          // Drawn even when a newer request waits: the bars follow the slider as fast as it computes.
+          this.store.setState({ ablation: { status: this.ablWanted ? 'loading' : 'ready', key, data } });
         } catch (e) {
           this.store.setState({ ablation: { status: 'error', key, data: null, message: errorText(e).message } });
         }
