@@ -99,6 +99,7 @@ const stepsPerEpoch = Math.floor(train.count / batch);
 let totalSteps = values.steps ? Number(values.steps) : Math.round(epochs * stepsPerEpoch);
 log(`${model.countParams()} parameters, batch ${batch}, lr ${lr0}, ${totalSteps} steps planned (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs) on ${backend}`);
 const t0 = Date.now();
+const cpu0 = process.cpuUsage();
 let step = 0;
 for (let e = 0; step < totalSteps; e++) {
   for (let i = order.length - 1; i > 0; i--) {
@@ -123,6 +124,9 @@ for (let e = 0; step < totalSteps; e++) {
   log(`epoch ${e + 1} done (${s} steps): loss ${(lossSum / s).toFixed(4)}, subset accuracy ${(100 * accuracy(test, subset)).toFixed(2)}%, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 const trainSeconds = Math.round((Date.now() - t0) / 1000);
+// CPU time of this process: the wall clock above includes waiting for other work on a shared machine.
+const cpu = process.cpuUsage(cpu0);
+const trainCpuSeconds = Math.round((cpu.user + cpu.system) / 1e6);
 const epochsRun = step / stepsPerEpoch;
 const testAccuracy = accuracy(test, Array.from({ length: test.count }, (_, i) => i));
 const subsetAccuracy = accuracy(test, subset);
@@ -140,6 +144,7 @@ const card = {
   subset: 'public/demo/fashion/test2000.json',
   layers,
   trainSeconds: trainSeconds + (previous?.trainSeconds ?? 0),
+  trainCpuSeconds,
   backend,
   epochs: Number((epochsRun + (previous?.epochs ?? 0)).toFixed(3)),
   params: model.countParams(),
@@ -151,10 +156,10 @@ const card = {
     lr: lr0,
     optimizer: 'adam, cosine learning rate over the planned steps; training-mode BatchNorm by its closed-form gradient',
     seed,
-    runs: [...(previous?.runs ?? []), { steps: step, epochs: Number(epochsRun.toFixed(3)), lr: lr0, seconds: trainSeconds, resumed: Boolean(previous) }],
+    runs: [...(previous?.runs ?? []), { steps: step, epochs: Number(epochsRun.toFixed(3)), lr: lr0, seconds: trainSeconds, cpuSeconds: trainCpuSeconds, resumed: Boolean(previous) }],
     machine: `${os.cpus()[0]?.model ?? 'unknown cpu'} x${os.cpus().length} (shared)`,
     command: `npm run train:demo -- --model ${name} --steps ${step} --batch ${batch} --width ${width} --lr ${lr0} --seed ${seed}${previous ? ' --resume' : ''}`,
   },
 };
 writeFileSync(`${dir}/card.json`, JSON.stringify(card, null, 2) + '\n');
-console.log(`${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (subset ${(100 * subsetAccuracy).toFixed(2)}%), ${epochsRun.toFixed(2)} epochs in ${trainSeconds} s on ${backend}; ${bytes} weight bytes -> ${dir}`);
+console.log(`${name}: test accuracy ${(100 * testAccuracy).toFixed(2)}% (subset ${(100 * subsetAccuracy).toFixed(2)}%), ${epochsRun.toFixed(2)} epochs in ${trainSeconds} s (${trainCpuSeconds} s of CPU) on ${backend}; ${bytes} weight bytes -> ${dir}`);
