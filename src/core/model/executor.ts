@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CodecError, check } from '../errors';
 import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type Step, type TfContainer } from './graph';
-import { disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
+import { applyHooks, disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 
 export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 
@@ -132,18 +132,7 @@ export class Executor implements HookableModel {
   }
 
   private applyHooks(name: string, y: tf.Tensor, hooks: Hooks, captured: Map<string, tf.Tensor>): tf.Tensor {
-    let out = y;
-    const rep = hooks.replace?.get(name);
-    if (rep) {
-      check(tf.util.arraysEqual(rep.shape, out.shape), () => `Executor: replacement for ${name} has shape [${rep.shape}], expected [${out.shape}].`);
-      out = rep;
-    }
-    const mask = hooks.masks?.get(name);
-    if (mask) out = tf.mul(out, mask);
-    const probe = hooks.probes?.get(name);
-    if (probe) out = tf.add(out, probe);
-    if (hooks.capture && [...hooks.capture].includes(name)) captured.set(name, out);
-    return out;
+    return applyHooks('Executor', name, y, hooks, captured);
   }
 
   private execute(plan: GraphPlan, env: Map<number, tf.Tensor>, hooks: Hooks, start: number, captured: Map<string, tf.Tensor>, stop = plan.steps.length): tf.Tensor[] {

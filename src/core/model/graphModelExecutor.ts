@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CodecError, check } from '../errors';
 import { GraphDefInfo, parseInput } from './graphModelGraph';
 import { gradientReport, type GradientReport } from './graphModelGrad';
-import type { Frontier, Hooks, HookableModel, LayerInfo, RunResult } from './runner';
+import { applyHooks, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 
 export interface GraphExecutorOptions {
   /** Input shape without the batch axis, for graphs that leave some dimensions unknown (-1). */
@@ -156,17 +156,6 @@ export class GraphExecutor implements HookableModel {
   }
 
   private applyHooks(name: string, y: tf.Tensor, hooks: Hooks, captured: Map<string, tf.Tensor>): tf.Tensor {
-    let out = y;
-    const rep = hooks.replace?.get(name);
-    if (rep) {
-      check(tf.util.arraysEqual(rep.shape, out.shape), () => `GraphExecutor: replacement for ${name} has shape [${rep.shape}], expected [${out.shape}].`);
-      out = rep;
-    }
-    const mask = hooks.masks?.get(name);
-    if (mask) out = tf.mul(out, mask);
-    const probe = hooks.probes?.get(name);
-    if (probe) out = tf.add(out, probe);
-    if (hooks.capture && [...hooks.capture].includes(name)) captured.set(name, out);
-    return out;
+    return applyHooks('GraphExecutor', name, y, hooks, captured);
   }
 }

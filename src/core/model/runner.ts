@@ -4,7 +4,7 @@
  * LayersModel `Executor` and the GraphModel `GraphExecutor` implement it, so attribution,
  * ablation and heatmaps work on either.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
 
 export interface Hooks {
@@ -77,4 +77,23 @@ export function frontierOutput(f: Frontier): tf.Tensor {
 export function disposeFrontier(f: Frontier): void {
   for (const t of f.tensors.values()) t.dispose();
   f.tensors.clear();
+}
+
+/**
+ * Applies the hooks at one layer output, in order: replace, then mask (broadcast over the channel
+ * axis), then add the probe; captures the result when asked. `where` names the executor in errors.
+ */
+export function applyHooks(where: string, name: string, y: tf.Tensor, hooks: Hooks, captured: Map<string, tf.Tensor>): tf.Tensor {
+  let out = y;
+  const rep = hooks.replace?.get(name);
+  if (rep) {
+    check(tf.util.arraysEqual(rep.shape, out.shape), () => `${where}: replacement for ${name} has shape [${rep.shape}], expected [${out.shape}].`);
+    out = rep;
+  }
+  const mask = hooks.masks?.get(name);
+  if (mask) out = tf.mul(out, mask);
+  const probe = hooks.probes?.get(name);
+  if (probe) out = tf.add(out, probe);
+  if (hooks.capture && [...hooks.capture].includes(name)) captured.set(name, out);
+  return out;
 }
