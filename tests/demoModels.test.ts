@@ -3,6 +3,8 @@
  * cards: each reproduces its card's subsetAccuracy on the shipped 2,000 test images within 1 point,
  * through the disk loader and the engine's own preprocessing; its analyzed layers exist; its weights
  * stay under 2 MB. A model not trained yet is skipped with a message saying how to make it.
+ * DEMO_MODELS_DIR=<folder> checks models elsewhere (e.g. a fresh `train:demo -- --out` before
+ * they replace the shipped ones).
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -32,7 +34,7 @@ beforeAll(async () => {
 });
 
 for (const name of ['fashion-cnn', 'fashion-resnet']) {
-  const dir = path.join(ROOT, 'public/demo/models', name);
+  const dir = path.join(process.env.DEMO_MODELS_DIR ? path.resolve(process.env.DEMO_MODELS_DIR) : path.join(ROOT, 'public/demo/models'), name);
   const present = existsSync(path.join(dir, 'model.json')) && existsSync(path.join(dir, 'card.json'));
   if (!present) console.warn(`tests/demoModels: skipping ${name}: ${dir}/model.json or card.json is missing (run npm run train:demo -- --model ${name}).`);
 
