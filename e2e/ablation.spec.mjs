@@ -111,6 +111,7 @@ test('a link restores exactly its view; back and forward work', async ({ page, b
   expect(h0.includes(`mode=${mode}`) && h0.includes('ablate=preserve:30'), `the hash is kept (${h0})`);
   // Share copies this view's link.
   await page.click('[data-testid="share"]');
+  await until(() => page.evaluate(() => typeof window.__codecLastShare === 'string'), 'the shared link');
   const shared = await page.evaluate(() => window.__codecLastShare);
   expect(shared.endsWith(h0), `Share's link ends with the view's hash (${shared})`);
   await shot(page, 'link-restored');

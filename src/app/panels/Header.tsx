@@ -14,13 +14,13 @@ export function Header() {
   const [exporting, setExporting] = useState(false);
   const share = async () => {
     const link = controller.shareLink();
+    window.__codecLastShare = link;
     let ok = true;
     try {
       await navigator.clipboard.writeText(link);
     } catch {
       ok = false;
     }
-    window.__codecLastShare = link;
     // No clipboard (an insecure origin, a denied permission): show the link to copy by hand.
     if (!ok) window.prompt('Copy this link to the view:', link);
     setCopied(ok ? 'Link copied' : 'Share');
