@@ -5,7 +5,9 @@
  * (readBundle validates them all).
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readBundleFromDisk } from '../src/cli/bundleFiles';
 import { loadInputSet } from '../src/cli/inputs';
@@ -21,6 +23,18 @@ beforeAll(async () => {
 });
 
 describe.skipIf(!existsSync(`${DIR}/manifest.json`))('shipped demo bundle', () => {
+  it.each(['fashion-cnn', 'fashion-resnet'])('%s bundle points at its shipped model (same sha256) and image set', async (name) => {
+    const dir = `public/demo/bundles/${name}`;
+    const m = (await readBundleFromDisk(dir)).manifest;
+    const modelJson = path.join(dir, m.model.path);
+    expect(path.resolve(modelJson)).toBe(path.resolve(`public/demo/models/${name}/model.json`));
+    const model = JSON.parse(readFileSync(modelJson, 'utf8')) as { weightsManifest: { paths: string[] }[] };
+    const h = createHash('sha256').update(readFileSync(modelJson));
+    for (const g of model.weightsManifest) for (const p of g.paths) h.update(readFileSync(path.join(path.dirname(modelJson), p)));
+    expect(h.digest('hex'), 'the bundle was made from the shipped weights').toBe(m.model.sha256);
+    expect(path.resolve(path.join(dir, m.imagesSource!))).toBe(path.resolve('public/demo/fashion/test2000.json'));
+  });
+
   it('fashion-cnn bundle equals a fresh recomputation on its first 20 images', async () => {
     const bundle = await readBundleFromDisk(DIR);
     const m = bundle.manifest;

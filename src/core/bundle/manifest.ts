@@ -68,6 +68,8 @@ export interface SaeConfigRecord {
   r2Global: number;
   r2PerFeature: number;
   stoppedEarly: boolean;
+  /** Vectors the SAE was trained on (the bundle's images plus any extra training set). */
+  trainSamples?: number;
 }
 
 export interface SaeRecord {

@@ -104,6 +104,7 @@ export async function fitLayerSaes(
         r2Global: sae.r2Global,
         r2PerFeature: sae.r2PerFeature,
         stoppedEarly: sae.stoppedEarly,
+        trainSamples: nTrain,
       },
       aliveModes: alive,
       arrays: {
