@@ -54,7 +54,9 @@ export async function readBundleFiles(p: string): Promise<Map<string, Uint8Array
   if (stat.isFile()) {
     if (stat.size > ZIP_LIMITS.maxBytes) fail(p, `${stat.size} bytes, over the limit of ${ZIP_LIMITS.maxBytes}.`);
     const b = await fs.readFile(p);
-    return unzipFiles(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path.basename(p));
+    const files = unzipFiles(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path.basename(p));
+    if (!files.has('manifest.json')) fail(p, 'the archive holds no manifest.json (not an analysis bundle).');
+    return files;
   }
   const names = await walk(p);
   let total = 0;

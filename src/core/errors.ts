@@ -16,7 +16,9 @@ export class CodecError extends Error {
     public readonly kind: CodecErrorKind,
     message: string,
   ) {
-    super(message);
+    // One line, always: file contents quoted in a message (a parser's "Unexpected token") may
+    // carry newlines or control characters.
+    super(message.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, '?'));
     this.name = kind;
   }
 }

@@ -77,14 +77,14 @@ export async function readBundle(source: BundleSource): Promise<Bundle> {
       rows: ref.shape[0],
       cols: ref.shape[1],
     };
-    checkCsr(c, `bundle: ${ref.rowPtr.file}`);
+    checkCsr(c, `bundle: ${ref.rowPtr.file}, ${ref.colIdx.file}`);
     return c;
   };
   return {
     manifest,
     getArray,
     getCsr,
-    getDense: async (ref) => csrToDense(await getCsr(ref), `bundle: ${ref.rowPtr.file}`),
+    getDense: async (ref) => csrToDense(await getCsr(ref), `bundle: ${ref.rowPtr.file}, ${ref.colIdx.file}`),
     getFile: async (file) => (isSafeBundlePath(file) ? get(file) : fail(file, 'not a relative path inside the bundle.')),
   };
 }

@@ -4,6 +4,7 @@
  * a one-line ModelError naming the file: not JSON, truncated, not a layers model, a shard
  * missing or of the wrong size, a layer class tfjs cannot run.
  */
+import { checkTopology } from './topologyCheck';
 import * as tf from '@tensorflow/tfjs';
 import { CodecError } from '../errors';
 import { registerKerasLayers } from './architecturesLayers';
@@ -99,12 +100,22 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
   const jsonBytes = findFile(files, modelJsonName);
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName);
+  checkTopology(json.modelTopology, modelJsonName);
   const { weightSpecs, weightData, shardNames } = readWeights(json, files);
   registerKerasLayers();
+  const varsBefore = new Set(Object.keys(tf.engine().state.registeredVariables));
+  /** Variables a failed build left registered (tfjs does not dispose them). */
+  const disposeNewVariables = () => {
+    for (const [name, v] of Object.entries(tf.engine().state.registeredVariables)) if (!varsBefore.has(name)) v.dispose();
+  };
+  // Built in steps (as tf.loadLayersModel does), so that nothing is left behind when a step fails:
+  // the layers with cheap zero initializers (every weight is then loaded, strictly), the weights
+  // decoded and checked finite, then loaded by name.
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
+    model = await tf.models.modelFromJSON({ modelTopology: zeroInitializers(json.modelTopology) } as tf.io.ModelJSON);
   } catch (e) {
+    disposeNewVariables();
     const msg = (e as Error).message;
     const unknown = /Unknown layer: (\w+)/.exec(msg);
     if (unknown) {
@@ -114,8 +125,42 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     }
     fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
   }
-  checkFinite(model, modelJsonName);
+  let named: tf.NamedTensorMap;
+  try {
+    named = tf.tidy(() => tf.io.decodeWeights(weightData, weightSpecs));
+  } catch (e) {
+    model.dispose();
+    fail(modelJsonName, `the weights cannot be decoded: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    for (const [name, t] of Object.entries(named)) {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
+      if (bad) fail(modelJsonName, `weight ${name} contains NaN or Inf values.`);
+    }
+    try {
+      model.loadWeights(named, true);
+    } catch (e) {
+      fail(modelJsonName, `the weights do not fit the layers: ${(e as Error).message.split('\n')[0]}`);
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    tf.dispose(named);
+  }
   return { model, modelJson: json, shardNames };
+}
+
+/** A copy of a Keras topology with every `*_initializer` set to zeros (the weights are loaded after). */
+function zeroInitializers(topology: unknown): unknown {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (!v || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = k.endsWith('_initializer') && x && typeof x === 'object' ? { class_name: 'Zeros', config: {} } : walk(x);
+    return out;
+  };
+  return walk(topology);
 }
 
 /** The weight shards model.json lists, checked present and sized right, joined in manifest order. */
@@ -147,10 +192,3 @@ export function readWeights(json: ModelJson, files: Map<string, Uint8Array>): { 
   return { weightSpecs, weightData: weightData.buffer, shardNames };
 }
 
-/** Refuses models with NaN or Inf weights, naming the weight. */
-function checkFinite(model: tf.LayersModel, file: string): void {
-  for (const w of model.weights) {
-    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(w.read()))).dataSync()[0]);
-    if (bad) fail(file, `weight ${w.name} contains NaN or Inf values.`);
-  }
-}
