@@ -97,5 +97,18 @@ test('retina view: draws the model retina with the numbers of report.json and vi
     return new Set(Array.from(d.filter((_, i) => i % 4 === 0))).size;
   });
   expect(spread > 10, `IRF map has ${spread} distinct reds`);
+  const shownModes = async () => page.locator('[data-testid="active-modes"]').getAttribute('data-modes');
+  expect((await shownModes()) === mom.cells[cell].modes.map((m) => m.mode).join(','), 'active modes (objectMotion)');
+
+  // A moment where STSAE modes are active for this cell: the flash onset.
+  await page.click('[data-testid="movie-flash"]');
+  const fl = view.movies.find((m) => m.family === 'flash');
+  const fm = fl.moments.find((m) => m.cells[cell].modes.length > 0);
+  expect(fm, 'a flash moment with active modes in view.json');
+  await page.click(`[data-testid="retina-rates"] path.moment[data-t="${fm.t}"]`);
+  await until(async () => (await shownModes()) === fm.cells[cell].modes.map((m) => m.mode).join(','), 'the active modes at the flash');
+  expect((await page.locator('[data-testid="active-modes"] canvas').count()) === fm.cells[cell].modes.length, 'one heatmap per active mode');
+  // Codes at the report's tau: every shown code is >= tau.
+  for (const m of fm.cells[cell].modes) expect(m.code >= report.settings.tau, `mode ${m.mode} code ${m.code} below tau`);
   await shot(page, 'retina-view');
 });

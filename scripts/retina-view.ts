@@ -3,7 +3,8 @@
  * (format in src/core/retina/viewBundle.ts), from the shipped student and the simulator: one short
  * movie per stimulus family, true and student rates at every frame, and at a few moments per movie,
  * per cell, the true and the student's instantaneous receptive fields (rank-1) and the student's
- * first-layer conductance maps with the cell's rate as target.
+ * first-layer conductance maps with the cell's rate as target, and the per-cell-rate STSAE's modes
+ * active there (the report's STSAE, retrained here with its settings) with their heatmaps.
  * Options: --frames 48 --moments 4 --steps 20 --seed 31 --backend wasm|cpu --model <model.json> --out <file>
  */
 import * as tf from '@tensorflow/tfjs';
@@ -14,7 +15,10 @@ import { loadModelFromDisk } from '../src/cli/modelFiles';
 import { useNodeBackend, type NodeBackend } from '../src/cli/nodeBackend';
 import { attribute } from '../src/core/attribution/attribute';
 import { Executor } from '../src/core/model/executor';
+import { contributions } from '../src/core/retina/contributions';
+import { familyWindows } from '../src/core/retina/dataset';
 import { modelIrf, trueIrf } from '../src/core/retina/groundTruth';
+import { trainSae } from '../src/core/sae';
 import { irfAgreement, rank1 } from '../src/core/retina/irf';
 import { Retina } from '../src/core/retina/simulator';
 import { STIMULUS_FAMILIES, makeMovie, windowData, windowTimes } from '../src/core/retina/stimuli';
@@ -52,6 +56,20 @@ async function main(argv: string[]): Promise<number> {
   const typeToChannel: number[] = report.filterMatch.shifted.typeToChannel;
   const channelType = Array.from({ length: channels }, (_, c) => typeToChannel.indexOf(c));
   const per = size * size * frames;
+  // The per-cell-rate STSAE of the layer, trained as analyzeRetina trains it (same windows, seed and
+  // options as the report's defaults), so its modes are the report's.
+  const s = report.settings;
+  const cellSet = familyWindows(size, frames, { perFamily: s.cellPerFamily, seed: s.seed + 100 });
+  const rc = (await contributions(exec, cellSet.data, cellSet.n, 'per-cell', { layers: s.layers, steps: s.steps, batchSize: 4 })).find((c) => c.name === layer)!;
+  const sae = await trainSae(rc.ei, cellSet.n * cells, 2 * channels, { kind: 'stsae', K: s.saeFactor * 2 * channels, tau: s.tau, tauWarmup: s.tauWarmup, tauStart: s.tauStart, maxEpochs: s.saeEpochs, lr: s.saeLr, seed: s.seed });
+  const rep = report.layers.find((l: { name: string }) => l.name === layer).rateSae;
+  console.error(`retina-view: STSAE ${layer}: ${sae.aliveModes.length} alive, R2 ${sae.r2Global.toFixed(3)} (report: ${rep.alive}, ${rep.r2.toFixed(3)})`);
+  const atomSum = Array.from({ length: sae.K }, (_, k) => sae.atoms.subarray(k * sae.d, (k + 1) * sae.d).reduce((a, b) => a + b, 0) * sae.std);
+  const netAtom = (k: number) => {
+    const a = Array.from({ length: channels }, (_, c) => sae.atoms[k * sae.d + c] + sae.atoms[k * sae.d + channels + c]);
+    const nn = Math.hypot(...a) || 1;
+    return a.map((v) => v / nn);
+  };
   const movies: ViewMovie[] = [];
   for (const family of STIMULUS_FAMILIES) {
     const movie = makeMovie(family, { frames: length, size, seed });
@@ -77,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
         xc.dispose();
         const l = res.layers.get(layer)!;
         const mapLen = mapSize * mapSize * channels;
+        const z = sae.encode(l.ei, mTimes.length);
         mTimes.forEach((_, i) => {
           const ma = av.subarray(i * per, (i + 1) * per);
           const tb = bv.subarray(i * per, (i + 1) * per);
@@ -89,6 +108,16 @@ async function main(argv: string[]): Promise<number> {
             agreement: { full: r4(ag.full), rank1: r4(ag.rank1), spatial: r4(ag.spatial), temporal: r4(ag.temporal) },
             channelNet: Array.from(l.net.subarray(i * channels, (i + 1) * channels), r4),
             channelMaps: pack(l.map!.subarray(i * mapLen, (i + 1) * mapLen)),
+            modes: Array.from({ length: sae.K }, (_, k) => ({ k, code: z[i * sae.K + k], share: Math.abs(z[i * sae.K + k] * atomSum[k]) }))
+              .filter((m) => m.code > 0)
+              .sort((a, b) => b.share - a.share)
+              .slice(0, 4)
+              .map((m) => {
+                const w = netAtom(m.k);
+                const cm = l.map!.subarray(i * mapLen, (i + 1) * mapLen);
+                const proj = Float32Array.from({ length: mapSize * mapSize }, (_, p) => w.reduce((acc, wc, c) => acc + wc * cm[p * channels + c], 0));
+                return { mode: m.k, code: r4(m.code), share: r4(m.share), map: pack(proj) };
+              }),
           });
         });
       }
@@ -110,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
     channelType,
     cells: retina.spec.cells.map((c) => ({ id: c.id, cellClass: c.cellClass, inputs: [...c.inputs] })),
     movies,
+    sae: { K: sae.K, tau: s.tau, alive: sae.aliveModes.length, r2: r4(sae.r2Global) },
     command: `npm run retina:view -- --frames ${length} --moments ${nMoments} --steps ${steps} --seed ${seed} (backend ${backend})`,
   };
   await fs.writeFile(outPath, JSON.stringify(bundle));

@@ -60,6 +60,20 @@ describe.skipIf(!shipped)('shipped view.json against the planted ground truth', 
     expect(view.movies.map((m) => m.family).sort()).toEqual(['bars', 'flash', 'natural', 'objectMotion', 'whiteNoise']);
     expect(view.cells.map((c) => c.inputs)).toEqual(retina.spec.cells.map((c) => c.inputs));
     report.filterMatch.shifted.typeToChannel.forEach((ch: number, j: number) => expect(view.channelType[ch]).toBe(j));
+    // The modes come from the report's STSAE (retrained with its settings: the same fit).
+    const rep = report.layers[0].rateSae;
+    expect(view.sae).toMatchObject({ K: rep.K, tau: report.settings.tau, alive: rep.alive });
+    expect(Math.abs(view.sae.r2 - rep.r2)).toBeLessThan(1e-3);
+    let active = 0;
+    for (const m of view.movies)
+      for (const mo of m.moments)
+        for (const c of mo.cells) {
+          // Codes are 0 or >= tau; only active ones are listed, largest share first.
+          for (const x of c.modes) expect(x.code).toBeGreaterThanOrEqual(report.settings.tau);
+          for (let i = 1; i < c.modes.length; i++) expect(c.modes[i].share).toBeLessThanOrEqual(c.modes[i - 1].share);
+          active += c.modes.length > 0 ? 1 : 0;
+        }
+    expect(active).toBeGreaterThan(0);
     retina.dispose();
   });
 

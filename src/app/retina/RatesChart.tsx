@@ -33,7 +33,7 @@ export function RatesChart({ movie, cell, t, onTime }: { movie: ViewMovie; cell:
       .attr('fill', '#2563eb')
       .style('cursor', 'pointer')
       .on('click', (_, m) => onTime(m.t));
-    svg.append('line').attr('class', 'playhead').attr('data-t', t).attr('x1', x(t)).attr('x2', x(t)).attr('y1', M.t).attr('y2', H - M.b).attr('stroke', '#2563eb');
+    svg.append('line').attr('class', 'playhead').attr('data-t', t).attr('x1', x(t)).attr('x2', x(t)).attr('y1', M.t).attr('y2', H - M.b).attr('stroke', '#2563eb').style('pointer-events', 'none');
     svg
       .append('rect')
       .attr('x', x(movie.frames.length ? movie.times[0] : 0))

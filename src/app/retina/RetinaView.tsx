@@ -8,6 +8,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { unpack, type RetinaViewBundle } from '../../core/retina/viewBundle';
+import { ActiveModes } from './ActiveModes';
 import { ChannelMaps } from './ChannelMaps';
 import { f2 } from './format';
 import { IrfPanel } from './IrfPanel';
@@ -124,6 +125,10 @@ export function RetinaView() {
           </h2>
           <ChannelMaps view={view} m={cm} />
           <div className="small muted">Conductance of each student channel per position ({view.steps} steps, gray baseline), with the cell's rate as target; red raises the rate, blue lowers it.</div>
+          <h2 style={{ marginTop: 8 }}>
+            Modes active at moment {moment.t} <span className="muted small">(per-cell-rate STSAE on {view.layer}: K {view.sae.K}, tau {view.sae.tau}, {view.sae.alive} alive, R² {f2(view.sae.r2)}; heatmap = channel maps projected on the mode's atom; [type weights])</span>
+          </h2>
+          <ActiveModes view={view} report={report} m={cm} />
         </section>
         <section className="retina-card">
           <h2>Instantaneous receptive field at moment {moment.t}</h2>

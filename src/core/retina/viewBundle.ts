@@ -32,6 +32,13 @@ export interface ViewCellMoment {
   channelNet: number[];
   /** The same per position: (mapSize x mapSize x channels), channels last. */
   channelMaps: PackedArray;
+  /**
+   * The STSAE modes active at this moment for this cell (codes of its `ei` vector, per-cell-rate
+   * STSAE of the layer, as the report trains it), largest share of the rate change first: code,
+   * share |z sum(atom) std|, and the mode's heatmap = the channel maps projected on the mode's
+   * net atom (per channel, negative + positive part), unit-norm atom.
+   */
+  modes: { mode: number; code: number; share: number; map: PackedArray }[];
 }
 
 export interface ViewMoment {
@@ -66,6 +73,8 @@ export interface RetinaViewBundle {
   channelType: number[];
   cells: { id: string; cellClass: string; inputs: number[] }[];
   movies: ViewMovie[];
+  /** The per-cell-rate STSAE the modes come from: dictionary size, threshold, alive modes, R^2. */
+  sae: { K: number; tau: number; alive: number; r2: number };
   /** How it was made. */
   command: string;
 }
