@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { AppContext } from './context';
@@ -11,11 +11,24 @@ const controller = new Controller(store);
 // For the end-to-end specs and the console: the store (plain data) and the controller.
 Object.assign(window, { __codec: { store, controller } });
 
+// #retina opens the model-retina view (issue 7) instead of the explorer; switching reloads.
+const retina = location.hash === '#retina';
+const RetinaView = lazy(() => import('./retina/RetinaView').then((m) => ({ default: m.RetinaView })));
+window.addEventListener('hashchange', () => {
+  if ((location.hash === '#retina') !== retina) location.reload();
+});
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <AppContext.Provider value={{ store, controller }}>
-      <App />
-    </AppContext.Provider>
+    {retina ? (
+      <Suspense fallback={null}>
+        <RetinaView />
+      </Suspense>
+    ) : (
+      <AppContext.Provider value={{ store, controller }}>
+        <App />
+      </AppContext.Provider>
+    )}
   </StrictMode>,
 );
-void controller.start(new URLSearchParams(location.search));
+if (!retina) void controller.start(new URLSearchParams(location.search));

@@ -19,6 +19,7 @@ const HELP = `usage: npm run codec -- retina-report [options]
   --irf-per-family <n>     moments per family for the IRF comparison (default 4)
   --steps <n>              conductance steps (default 20)
   --sae-epochs <n>         most STSAE epochs (default 150)
+  --tau-warmup <n>         epochs over which the STSAE threshold rises from 0.5 to 0.9 (default 60; 0 = off)
   --seed <n>               seed of the analysis stimuli and SAEs (default 4242)
   --backend wasm|cpu       (default wasm)`;
 
@@ -31,6 +32,7 @@ export async function retinaReport(argv: string[]): Promise<number> {
     'irf-per-family': { type: 'string' },
     steps: { type: 'string' },
     'sae-epochs': { type: 'string' },
+    'tau-warmup': { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
     help: { type: 'boolean' },
@@ -52,6 +54,7 @@ export async function retinaReport(argv: string[]): Promise<number> {
       irfPerFamily: intOpt('retina-report', values, 'irf-per-family', 4, 1),
       steps: intOpt('retina-report', values, 'steps', 20, 1),
       saeEpochs: intOpt('retina-report', values, 'sae-epochs', 150, 1),
+      tauWarmup: intOpt('retina-report', values, 'tau-warmup', 60, 0),
       seed: intOpt('retina-report', values, 'seed', 4242, 0),
       onProgress: (stage, done, total) => bar(done, total, stage),
     });
@@ -88,7 +91,7 @@ export function formatReport(r: RetinaAnalysis, modelPath: string, heldOut?: num
   lines.push(`    recovered with cosine >= 0.8: ${shifted.recovered} of ${r.types.length} (unshifted: ${unshifted.recovered}; rank-1 separable part of the filters: ${separable.recovered})`);
   for (const l of r.layers) {
     lines.push('', `Layer ${l.name} (${l.channels} channels): completeness error median ${f2(l.completeness.surprisal)} (surprisal), ${f2(l.completeness.rate)} (rates)`);
-    const sae = (s: RetinaAnalysis['layers'][number]['rateSae']) => `K ${s.K}, tau ${s.tau}${s.deadAtTau ? ` (all modes dead at tau ${r.settings.tau})` : ''}, alive ${s.alive}, R2 ${f2(s.r2)}`;
+    const sae = (s: RetinaAnalysis['layers'][number]['rateSae']) => `K ${s.K}, tau ${s.tau}${s.deadAtTau ? ` (all modes dead at tau ${r.settings.tau})` : r.settings.tauWarmup > 0 ? ` (threshold from ${r.settings.tauStart} over ${r.settings.tauWarmup} epochs)` : ''}, alive ${s.alive}, R2 ${f2(s.r2)}`;
     lines.push(`    STSAE surprisal: ${sae(l.surprisalSae)}; per-cell rate: ${sae(l.rateSae)}`);
     if (l.modeWiring) {
       lines.push(`    (2) each cell's top-3 modes in type space vs the planted weights of the cells they drive: usage-weighted mean |cosine| ${f2(l.modeWiringMean ?? NaN)}`);

@@ -41,9 +41,14 @@ export interface RetinaAnalysisOptions {
   /** STSAE threshold. Default 0.9. */
   tau?: number;
   /**
-   * Threshold to retrain with when no mode comes alive at `tau` (with tau = 0.9 the sigmoid codes
-   * of a fresh STSAE, about 0.5 +- 0.15, never reach it, so no gradient flows). Default 0.5.
+   * Threshold schedule (epochs): the training threshold rises from `tauStart` to `tau` over the
+   * first tauWarmup epochs. With tau = 0.9 from the start the sigmoid codes of a fresh STSAE,
+   * about 0.5 +- 0.15, never reach it and no gradient flows. Default 60 (0 = off).
    */
+  tauWarmup?: number;
+  /** Start of the threshold schedule. Default 0.5. */
+  tauStart?: number;
+  /** Threshold to retrain with when, even so, no mode comes alive at `tau`. Default 0.5. */
   fallbackTau?: number;
   /** Most SAE epochs. Default 150. */
   saeEpochs?: number;
@@ -103,7 +108,7 @@ export interface RetinaAnalysis {
 }
 
 export async function analyzeRetina(model: tf.LayersModel, retina: Retina, options: RetinaAnalysisOptions = {}): Promise<RetinaAnalysis> {
-  const { perFamily = 40, cellPerFamily = 16, irfPerFamily = 4, steps = 20, layers = [...STUDENT_LAYERS], saeFactor = 10, tau = 0.9, fallbackTau = 0.5, saeEpochs = 150, saeLr = 1e-3, maxShift = 2, seed = 4242, signal, onProgress } = options;
+  const { perFamily = 40, cellPerFamily = 16, irfPerFamily = 4, steps = 20, layers = [...STUDENT_LAYERS], saeFactor = 10, tau = 0.9, tauWarmup = 60, tauStart = 0.5, fallbackTau = 0.5, saeEpochs = 150, saeLr = 1e-3, maxShift = 2, seed = 4242, signal, onProgress } = options;
   const { spec } = retina;
   const cells = retina.numCells;
   check(model.outputs[0].shape[1] === cells, () => `analyzeRetina: the model has ${model.outputs[0].shape[1]} outputs, the retina ${cells} cells.`);
@@ -139,7 +144,7 @@ export async function analyzeRetina(model: tf.LayersModel, retina: Retina, optio
     const s = surp[li];
     const r = rate[li];
     const c = s.channels;
-    const saeOpts = { kind: 'stsae' as const, K: saeFactor * 2 * c, tau, fallbackTau, maxEpochs: saeEpochs, lr: saeLr, seed, signal };
+    const saeOpts = { kind: 'stsae' as const, K: saeFactor * 2 * c, tau, tauWarmup, tauStart, fallbackTau, maxEpochs: saeEpochs, lr: saeLr, seed, signal };
     onProgress?.(`SAE ${s.name} (surprisal)`, 0, 1);
     const sSae = await fitSae(s.ei, set.n, 2 * c, saeOpts);
     onProgress?.(`SAE ${s.name} (per-cell rate)`, 0, 1);
@@ -182,7 +187,7 @@ export async function analyzeRetina(model: tf.LayersModel, retina: Retina, optio
     filterMatch: { shifted, unshifted, separable, maxShift },
     layers: out,
     irf,
-    settings: { perFamily, cellPerFamily, irfPerFamily, steps, layers, saeFactor, tau, fallbackTau, saeEpochs, saeLr, maxShift, seed },
+    settings: { perFamily, cellPerFamily, irfPerFamily, steps, layers, saeFactor, tau, tauWarmup, tauStart, fallbackTau, saeEpochs, saeLr, maxShift, seed },
   };
 }
 
@@ -195,9 +200,9 @@ function modeShares(sae: TrainedSae, data: Float32Array, rows: number): Float32A
 }
 
 /** An STSAE at `tau`; when that leaves every mode dead, one at `fallbackTau` (said in the fit). */
-async function fitSae(data: Float32Array, n: number, d: number, o: { K: number; tau: number; fallbackTau: number; maxEpochs: number; lr: number; seed: number; signal?: AbortSignal }): Promise<{ sae: TrainedSae; fit: SaeFit }> {
+async function fitSae(data: Float32Array, n: number, d: number, o: { K: number; tau: number; tauWarmup: number; tauStart: number; fallbackTau: number; maxEpochs: number; lr: number; seed: number; signal?: AbortSignal }): Promise<{ sae: TrainedSae; fit: SaeFit }> {
   const base = { kind: 'stsae' as const, K: o.K, maxEpochs: o.maxEpochs, lr: o.lr, seed: o.seed, signal: o.signal };
-  let sae = await trainSae(data, n, d, { ...base, tau: o.tau });
+  let sae = await trainSae(data, n, d, { ...base, tau: o.tau, tauWarmup: o.tauWarmup, tauStart: o.tauStart });
   let tau = o.tau;
   const dead = sae.aliveModes.length === 0;
   if (dead && o.fallbackTau !== o.tau) {

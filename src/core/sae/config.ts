@@ -22,6 +22,8 @@ export function resolveConfig(d: number, options: SaeOptions): SaeConfig {
     K = 3 * d,
     hidden = d,
     tau = 0.8,
+    tauWarmup = 0,
+    tauStart = 0.5,
     lambda = 5e-5,
     dropout = 0.05,
     topk = Math.min(K, 32, Math.max(1, Math.round(d / 8))),
@@ -56,7 +58,9 @@ export function resolveConfig(d: number, options: SaeOptions): SaeConfig {
   }
   int(where, 'hidden', hidden, 1);
   inRange(where, 'tau', tau, 0, 1, '()');
+  int(where, 'tauWarmup', tauWarmup, 0);
+  inRange(where, 'tauStart', tauStart, 0, 1, '()');
   inRange(where, 'dropout', dropout, 0, 1, '[)');
   check(lambda >= 0 && Number.isFinite(lambda), () => `${where}: lambda must be a finite number >= 0, but got ${lambda}.`);
-  return { ...common, hidden, tau, lambda, dropout };
+  return { ...common, hidden, tau, lambda, dropout, ...(tauWarmup > 0 ? { tauWarmup, tauStart } : {}) };
 }

@@ -110,11 +110,15 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
   let stoppedEarly = false;
   let cancelled = false;
   const lossOf = (rows: Int32Array) => evalLoss(arch, vars, X, rows, config);
-  let bestLoss = val.length > 0 ? lossOf(val) : lossOf(train);
+  // STSAE threshold schedule: the training threshold of each epoch; weights count from the epoch it reaches tau.
+  const warmup = Math.min(config.tauWarmup ?? 0, config.maxEpochs);
+  const trainConfig = (epoch: number): SaeConfig => (warmup > 0 && epoch < warmup ? { ...config, tau: config.tauStart! + ((config.tau! - config.tauStart!) * epoch) / warmup } : config);
+  let bestLoss = warmup > 0 ? Infinity : val.length > 0 ? lossOf(val) : lossOf(train);
   let sinceBest = 0;
   let sinceLrChange = 0;
   try {
     epochs: for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
+      const cfg = trainConfig(epoch);
       const order = shuffle(train.slice(), random);
       let sum: tf.Tensor = tf.scalar(0);
       for (let b = 0, step = 0; b < order.length; b += batch, step++) {
@@ -126,7 +130,7 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
         const rows = order.subarray(b, Math.min(b + batch, order.length));
         const next = tf.tidy(() => {
           const xb = tf.gather(X, tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
-          const { value, grads } = tf.variableGrads(() => arch.loss(vars, xb, config, ctx), names.map((k) => vars[k]));
+          const { value, grads } = tf.variableGrads(() => arch.loss(vars, xb, cfg, ctx), names.map((k) => vars[k]));
           adam.step(names.map((k) => grads[vars[k].name]));
           return sum.add(value.mul(rows.length));
         });
@@ -142,6 +146,10 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
       history.valLoss.push(valLoss);
       history.lr.push(adam.lr);
       hooks.onEpoch?.({ epoch, trainLoss, valLoss, lr: adam.lr });
+      if (cfg !== config) {
+        await pause();
+        continue;
+      }
       if (valLoss < bestLoss * (1 - config.minDelta) || (bestLoss <= 0 && valLoss < bestLoss)) {
         tf.dispose(best);
         best = tf.tidy(() => names.map((k) => vars[k].clone()));

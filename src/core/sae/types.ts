@@ -28,6 +28,13 @@ export interface SaeOptions {
   hidden?: number;
   /** STSAE code threshold: z = c * [c >= tau]. Default 0.8. */
   tau?: number;
+  /** STSAE threshold schedule: over the first tauWarmup epochs the training threshold rises
+   * linearly from tauStart to tau (codes that never reach a high tau at initialisation get no
+   * gradient); the best weights are kept from the epoch it reaches tau on (at the latest the last
+   * epoch: the schedule is capped at maxEpochs). Default 0 (off). */
+  tauWarmup?: number;
+  /** Start of the threshold schedule. Default 0.5. */
+  tauStart?: number;
   /** STSAE weight of mean|atoms| in the loss. Default 5e-5. */
   lambda?: number;
   /** STSAE dropout rate after each hidden Linear. Default 0.05. */
@@ -69,6 +76,8 @@ export interface SaeConfig {
   K: number;
   hidden?: number;
   tau?: number;
+  tauWarmup?: number;
+  tauStart?: number;
   lambda?: number;
   dropout?: number;
   topk?: number;
