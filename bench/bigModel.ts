@@ -45,7 +45,7 @@ async function measure(name: string, model: tf.LayersModel, sets: Record<string,
   const rows: Row[] = [];
   for (const budget of budgets) {
     for (const [setName, layers] of Object.entries(sets)) {
-      const chunk = alphaChunkFor(budget * 2 ** 20, 1, perSample, STEPS + 1);
+      const chunk = alphaChunkFor(budget * 2 ** 20, 1, perSample, STEPS + 1, layers.reduce((s, l) => s + exec.layer(l).outputShape.reduce((p, d) => p * d, 1), 0));
       const t0 = performance.now();
       const c0 = process.cpuUsage();
       const info = await tf.profile(async () => {
