@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/nodeBackend';
 import { Executor } from '../model/executor';
 import { conductance } from './conductance';
+import { hiddenPathIg } from './hiddenIg';
 import { alphaChunkFor, imagesForBudget, passBytes } from './path';
+import { residualCnn } from '../../../tests/helpers/models';
 
 function planted(): tf.LayersModel {
   const init = (s: number) => tf.initializers.glorotNormal({ seed: s });
@@ -64,6 +66,27 @@ describe('the alpha chunk memory budget', () => {
       expect(r.peak / r.est, JSON.stringify(r)).toBeGreaterThan(0.5); // the estimate is not wildly pessimistic either
       expect(r.peak / r.est, JSON.stringify(r)).toBeLessThanOrEqual(1.1);
     }
+  });
+
+  it('hidden-path IG sizes its chunk by the same budget and stays within it', async () => {
+    const exec = new Executor(residualCnn(1, [32, 32, 3], 10));
+    const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 6);
+    const budget = 4 * 2 ** 20;
+    const before = tf.memory().numBytes;
+    // (tf.profile reuses its result object: read it before the next profile.)
+    const peak = (await tf.profile(async () => {
+      await hiddenPathIg(exec, x, { layers: ['add'], steps: 10, memoryBudgetBytes: budget });
+    })).peakBytes - before;
+    expect(tf.memory().numBytes).toBe(before);
+    x.dispose();
+    expect(peak / budget).toBeLessThanOrEqual(1.1);
+    // Without a budget it runs all 11 points at once: more than the budget here.
+    const y = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 6);
+    const all = (await tf.profile(async () => {
+      await hiddenPathIg(exec, y, { layers: ['add'], steps: 10 });
+    })).peakBytes - before;
+    y.dispose();
+    expect(all).toBeGreaterThan(2 * peak);
   });
 
   it('images per pass: as many as leave room for one alpha point', () => {
