@@ -91,8 +91,8 @@ describe('the alpha chunk memory budget', () => {
 
   it('images per pass: as many as leave room for one alpha point', () => {
     const per = passBytes(1, 1000, 100, 1); // 4 * (3000 + 1000) bytes
-    expect(per).toBe(17600);
-    expect(imagesForBudget(17600 * 5.5, 1000, 100, 64)).toBe(5);
+    expect(per).toBe(19600);
+    expect(imagesForBudget(19600 * 5.5, 1000, 100, 64)).toBe(5);
     expect(imagesForBudget(100, 1000, 100, 64)).toBe(1);
     expect(imagesForBudget(1e9, 1000, 100, 64)).toBe(64);
   });

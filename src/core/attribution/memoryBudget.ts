@@ -9,10 +9,12 @@
  * whole network (the forward activations tfjs' tape keeps plus the backward pass' gradients), and
  * of each attributed layer (its activation and gradient out of the pass, the previous chunk's
  * last point concatenated on, the differences, the gradient means and their product). Measured
- * with tf.profile's peakBytes on the WASM and CPU backends (src/core/attribution/memory.test.ts):
- * 2.7-3 and 6-14 (the most for a layer inside a residual block); the budget takes the top of both.
+ * with tf.profile's peakBytes on WASM: 2.7-3 network copies on a small residual CNN
+ * (src/core/attribution/memory.test.ts), 3.4-3.5 on ResNet-50 and MobileNetV2 at 224x224
+ * (bench/bigModel.ts), and 6-14 layer copies (the most for a layer inside a residual block);
+ * the budget takes the top of both, so the measured peak stays within it.
  */
-export const NETWORK_COPIES = 3;
+export const NETWORK_COPIES = 3.5;
 export const LAYER_COPIES = 14;
 
 /**
