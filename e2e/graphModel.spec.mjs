@@ -45,3 +45,29 @@ test('a GraphModel uploads, its nodes are layers, and they analyze and ablate', 
   expect(bars.rows.some((r) => Math.abs(r.after - r.before) > 1e-6), `destroying channels changes the outputs: ${JSON.stringify(bars.rows.slice(0, 3))}`);
   await shot(page, 'graph-model');
 });
+
+test('a Lambda layer and a graph op without a gradient are named, with the usable layers; the worker keeps working', async ({ page, baseUrl }) => {
+  const BAD = path.join(FIXTURES, 'bad');
+  await page.goto(baseUrl + '?demo=none');
+  await until(() => state(page, (s) => s.backend !== null), 'the backend report', 20000);
+  await page.setInputFiles('[data-testid="model-input"]', ['model.json', 'group1-shard1of1.bin'].map((f) => path.join(BAD, 'lambda', f)));
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.messages.some((m) => m.level === 'error')), 'an error banner');
+  const msg = await state(page, (s) => s.messages.filter((m) => m.level === 'error').map((m) => m.message).pop());
+  expect(/layer class Lambda \(layer conv2\) is not supported by tfjs .*; the layers before it are conv1 \(Conv2D\), pool1 \(MaxPooling2D\) /.test(msg), `the refusal names Lambda and the layers before it: ${msg}`);
+  // The worker is alive: the graph with DepthToSpace loads, with a note naming the op and the usable layers.
+  await page.setInputFiles('[data-testid="model-input"]', ['model.json', 'group1-shard1of1.bin'].map((f) => path.join(BAD, 'graph-no-gradient', f)));
+  await until(() => state(page, (s) => s.model !== null && s.job.kind === 'idle'), 'the graph model to load');
+  const note = await page.locator('[data-testid="model-note"]').textContent();
+  expect(/^op DepthToSpace \(node d2s\/DepthToSpace\) has no gradient in tfjs, so the layers before it cannot be analyzed; usable layers: .*c3\/Relu/.test(note), `the note: ${note}`);
+  const m = await state(page, (s) => s.model.layers.map((l) => [l.name, l.analyzable]));
+  expect(m.some(([n, a]) => n === 'add/add' && !a) && m.some(([n, a]) => n === 'c3/Relu' && a), `add/add listed but not analyzable, c3/Relu analyzable: ${JSON.stringify(m)}`);
+  await page.setInputFiles('[data-testid="images-folder-input"]', path.join(FIXTURES, 'images'));
+  await until(() => state(page, (s) => s.images !== null && s.job.kind === 'idle'), 'the images to load');
+  await page.evaluate(() => window.__codec.store.getState().setSettings({ layers: ['add/add'], steps: 2, modes: false, useCache: false }));
+  await page.click('[data-testid="analyze"]');
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.messages.some((m) => m.level === 'error' && /DepthToSpace/.test(m.message))), 'the refusal to analyze add/add');
+  await page.evaluate(() => window.__codec.store.getState().setSettings({ layers: ['c3/Relu'] }));
+  await page.click('[data-testid="analyze"]');
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis !== null), 'the analysis at c3/Relu', 60000);
+  expect((await state(page, (s) => s.analysis.layers.map((l) => l.name))).join() === 'c3/Relu', 'c3/Relu analyzed after the refusal');
+});
