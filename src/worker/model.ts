@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { GraphExecutor } from '../core/model/graphModelExecutor';
 import { loadHookableModel } from '../core/model/graphModel';
 import { modelHash, sha256Hex } from '../core/model/hash';
-import { parseModelJson } from '../core/model/load';
+import { findFile, parseModelJson } from '../core/model/load';
+import { registerKerasLayers } from '../core/model/architecturesLayers';
 import { Executor } from '../core/model/executor';
 import type { HookableModel } from '../core/model/runner';
 import type { FileEntry, LayerSummary, ModelInfo, Preprocessing } from './api';
@@ -25,6 +26,11 @@ export interface LoadedWorkerModel {
   jsonName: string;
   /** Frees the model's weights. */
   dispose(): void;
+  /**
+   * A fresh copy on the current backend, built without the loader's checks (they read tensors
+   * synchronously, which loses a WebGPU device): Session.smoke.
+   */
+  copy(): Promise<{ exec: HookableModel; dispose(): void }>;
 }
 
 /** Layer classes worth analyzing (they carry channels); the model's last layer is left out. */
@@ -123,6 +129,17 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
       files,
       jsonName,
       dispose: loaded.dispose,
+      copy: async () => {
+        if (loaded.format === 'graph-model') {
+          const g = await loadHookableModel(files, jsonName);
+          return { exec: g.exec, dispose: g.dispose };
+        }
+        registerKerasLayers();
+        const shards = loaded.shardNames.map((n) => findFile(files, n)!);
+        const artifacts = { modelTopology: loaded.modelJson.modelTopology as object, weightSpecs, weightData: concat(shards).buffer as ArrayBuffer };
+        const m = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+        return { exec: new Executor(m), dispose: () => m.dispose() };
+      },
       info: {
         name: card.name ?? (modelName || source),
         hash,
@@ -141,6 +158,16 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
     loaded.dispose();
     throw e;
   }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.byteLength, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.byteLength;
+  }
+  return out;
 }
 
 export async function readEntries(entries: FileEntry[]): Promise<Map<string, Uint8Array>> {

@@ -36,7 +36,6 @@ import type {
   WorkerApi,
 } from './api';
 import { chooseBackend, setupWasm, timeProbe } from './backend';
-import { loadHookableModel } from '../core/model/graphModel';
 import { imagesForBudget } from '../core/attribution/memoryBudget';
 import { gradPass } from '../core/attribution/conductance';
 import { targetFn } from '../core/attribution/targets';
@@ -529,7 +528,7 @@ export class Session implements WorkerApi {
       await tf.setBackend(prev);
       fail(`smoke: backend ${backend} did not start.`, 'BackendError');
     }
-    const copy = await loadHookableModel(model.files, model.jsonName);
+    const copy = await model.copy();
     try {
       const exec = copy.exec;
       const layers = model.info.layers.filter((l) => l.analyzable).map((l) => l.name).slice(0, 3);
