@@ -204,6 +204,8 @@ export class Session implements WorkerApi {
     if (this.abort) fail('analyze: an analysis is already running.');
     if (!settings.layers.length) fail('analyze: pick at least one layer.');
     if (!(Number.isInteger(settings.steps) && settings.steps >= 1 && settings.steps <= 512)) fail(`analyze: steps must be an integer in [1, 512], but got ${settings.steps}.`);
+    const budgetMiB = settings.memoryBudgetMiB ?? DEFAULT_BUDGET_MIB;
+    if (!(Number.isFinite(budgetMiB) && budgetMiB >= 16 && budgetMiB <= 65536)) fail(`analyze: the memory budget must be between 16 and 65536 MiB, but got ${budgetMiB}.`);
     const order = new Map(model.info.layers.map((l, i) => [l.name, i]));
     const layers = [...settings.layers].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     for (const l of layers) if (!order.has(l)) fail(`analyze: unknown layer ${l}.`);
@@ -218,8 +220,6 @@ export class Session implements WorkerApi {
     // budget; about 4M activation values per pass (images x path points x the model's units)
     // keep a pass, and so a cancel, to a fraction of a second on small models, and no more images
     // go in a pass than leave one path point within the budget.
-    const budgetMiB = settings.memoryBudgetMiB ?? DEFAULT_BUDGET_MIB;
-    if (!(Number.isFinite(budgetMiB) && budgetMiB >= 16 && budgetMiB <= 65536)) fail(`analyze: the memory budget must be between 16 and 65536 MiB, but got ${budgetMiB}.`);
     const memoryBudgetBytes = budgetMiB * 2 ** 20;
     const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
     const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
