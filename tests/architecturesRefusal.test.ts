@@ -28,9 +28,9 @@ async function withClass(className: string): Promise<unknown> {
 
 describe('clear refusals for LayersModels', () => {
   it.each([
-    ['MyCustomLayer', /^model\.json: layer class MyCustomLayer is not supported by tfjs \(no Lambda or custom layers\); the layers before it are InputLayer, Conv2D\.$/],
-    ['Lambda', /^model\.json: layer class Lambda is not supported by tfjs .*; the layers before it are InputLayer, Conv2D\.$/],
-    ['RandomFourierFeatures', /^model\.json: layer class RandomFourierFeatures is not supported by tfjs/],
+    ['MyCustomLayer', /^model\.json: layer class MyCustomLayer \(layer c2\) is not supported by tfjs \(no Lambda or custom layers\), so the model cannot load; the layers before it are inp \(InputLayer\), c1 \(Conv2D\) \(save the model up to there, or replace the layer, to analyze them\)\.$/],
+    ['Lambda', /^model\.json: layer class Lambda \(layer c2\) is not supported by tfjs .*; the layers before it are inp \(InputLayer\), c1 \(Conv2D\) /],
+    ['RandomFourierFeatures', /^model\.json: layer class RandomFourierFeatures \(layer c2\) is not supported by tfjs/],
   ])('loadModelFromFiles refuses %s in one line', async (cls, re) => {
     const err = await withClass(cls);
     expect(err).toBeInstanceOf(CodecError);

@@ -59,6 +59,8 @@ export interface ModelInfo {
   name: string;
   /** sha256 over model.json and its shards, in manifest order (hex). */
   hash: string;
+  /** A tfjs LayersModel, or a GraphModel converted from a SavedModel (its layers are graph nodes). */
+  format: 'layers-model' | 'graph-model';
   inputShape: number[];
   numClasses: number;
   classNames: string[] | null;
@@ -66,6 +68,8 @@ export interface ModelInfo {
   layers: LayerSummary[];
   params: number;
   files: string[];
+  /** One-line warnings about what cannot be analyzed (an op without a gradient), naming the usable layers. */
+  notes: string[];
 }
 
 /** Thumbnails of an image set in one image: a PNG (from a bundle) or raw RGBA (made by the worker). */
@@ -101,6 +105,8 @@ export interface AnalyzeSettings {
   modes: boolean;
   /** Use the IndexedDB cache (read and write). */
   useCache: boolean;
+  /** Memory budget of one pass's tensors in MiB (default 256): sizes the images and alpha points per pass. */
+  memoryBudgetMiB?: number;
   /** Only gather cached layers, compute nothing (restoring finished layers after a worker restart). */
   cacheOnly?: boolean;
 }

@@ -10,14 +10,14 @@ import { conductance } from '../core/attribution/conductance';
 import type { TargetSpec } from '../core/attribution/targets';
 import { inputModeMap, referenceMask } from '../core/heatmap/inputMap';
 import { channelSumMap, upsampleBilinear } from '../core/heatmap/layerMap';
-import type { Executor } from '../core/model/executor';
+import type { HookableModel } from '../core/model/runner';
 import type { HeatmapRequest, HeatmapResult } from './api';
 
 /** Channels per mode shown in a heatmap (the reference script uses 3). */
 export const HEATMAP_CHANNELS = 3;
 
 export interface HeatmapContext {
-  exec: Executor;
+  exec: HookableModel;
   /** The image in model input space (H, W, C). */
   x: Float32Array;
   inputShape: [number, number, number];

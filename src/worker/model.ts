@@ -1,22 +1,36 @@
 /**
  * Loading a model in the worker from dropped files or a URL: the engine's loader validates it
- * (JSON, shards present and sized, layer classes), the executor lists its layers, and an optional
- * card.json gives class names and preprocessing.
+ * (JSON, shards present and sized, layer classes or graph ops) and picks the executor by the
+ * model.json's format (a tfjs LayersModel, or a GraphModel converted from a SavedModel), the
+ * executor lists its layers (a GraphModel's layer-output nodes), and an optional card.json gives
+ * class names and preprocessing.
  */
-import type * as tf from '@tensorflow/tfjs';
-import { Executor } from '../core/model/executor';
+import * as tf from '@tensorflow/tfjs';
+import { GraphExecutor } from '../core/model/graphModelExecutor';
+import { loadHookableModel } from '../core/model/graphModel';
 import { modelHash, sha256Hex } from '../core/model/hash';
-import { loadModelFromFiles, parseModelJson } from '../core/model/load';
+import { findFile, parseModelJson } from '../core/model/load';
+import { registerKerasLayers } from '../core/model/architecturesLayers';
+import { Executor } from '../core/model/executor';
+import type { HookableModel } from '../core/model/runner';
 import type { FileEntry, LayerSummary, ModelInfo, Preprocessing } from './api';
 
 export interface LoadedWorkerModel {
-  model: tf.LayersModel;
-  exec: Executor;
+  exec: HookableModel;
+  format: 'layers-model' | 'graph-model';
   info: ModelInfo;
-  /** The files it was loaded from (model.json, shards, card.json), for exporting it in a bundle. */
-  files?: Map<string, Uint8Array>;
-  /** The validated artifacts, to build copies on another backend (Session.smoke). */
-  artifacts: tf.io.ModelArtifacts;
+  /** The files it was loaded from (model.json, shards, card.json), for exporting it in a bundle
+   * and for building copies on another backend (Session.smoke). */
+  files: Map<string, Uint8Array>;
+  /** The model.json's key in `files`. */
+  jsonName: string;
+  /** Frees the model's weights. */
+  dispose(): void;
+  /**
+   * A fresh copy on the current backend, built without the loader's checks (they read tensors
+   * synchronously, which loses a WebGPU device): Session.smoke.
+   */
+  copy(): Promise<{ exec: HookableModel; dispose(): void }>;
 }
 
 /** Layer classes worth analyzing (they carry channels); the model's last layer is left out. */
@@ -60,49 +74,90 @@ export function defaultPreprocessing(inputShape: number[], card?: Partial<Prepro
   };
 }
 
+/** The number of classes: the last axis of the model's output (a GraphModel runs once on zeros to know it). */
+function outputWidth(exec: HookableModel, pre: Preprocessing): number {
+  if (exec instanceof Executor) {
+    const out = exec.model.outputs[0].shape;
+    return Number(out[out.length - 1] ?? 0);
+  }
+  const shape = exec.inputShape.map((d, i) => (d > 0 ? d : [pre.height, pre.width, pre.channels][i] ?? 1));
+  return tf.tidy(() => {
+    const y = exec.predict(tf.zeros([1, ...shape]));
+    return Number(y.shape[y.shape.length - 1] ?? 0);
+  });
+}
+
+/**
+ * The layers a GraphModel's gradient methods cannot reach (an op without a tfjs gradient lies
+ * between them and the output), as one line naming the op and the layers that remain usable.
+ */
+function gradientNote(exec: GraphExecutor): string | null {
+  const { blocking, differentiable } = exec.gradients;
+  if (!blocking.length) return null;
+  const usable = exec.layers().filter((l) => differentiable.has(l.name)).map((l) => l.name);
+  const ops = [...new Set(blocking.map((b) => `${b.op} (node ${b.node})`))];
+  const list = usable.length > 8 ? `${usable.slice(0, 8).join(', ')} and ${usable.length - 8} more` : usable.join(', ');
+  return `op ${ops.slice(0, 3).join(', ')}${ops.length > 3 ? ` and ${ops.length - 3} more` : ''} has no gradient in tfjs, so the layers before it cannot be analyzed; usable layers: ${list || 'none'} (ablation works at every layer).`;
+}
+
 /** Loads from a file map (names are base names or relative paths). */
 export async function loadModel(files: Map<string, Uint8Array>, source: string): Promise<LoadedWorkerModel> {
   const names = [...files.keys()];
   const jsonName = names.find((n) => base(n) === 'model.json') ?? names.find((n) => n.endsWith('.json') && base(n) !== 'card.json');
   if (!jsonName) fail(`loadModel: no model.json among the files (${names.map(base).join(', ') || 'none'}); drop model.json with its .bin shards.`);
-  const loaded = await loadModelFromFiles(files, jsonName);
-  const cardKey = names.find((n) => base(n) === 'card.json');
-  const card = parseCard(cardKey ? files.get(cardKey) : undefined, cardKey ?? 'card.json');
-  let exec: Executor;
+  const loaded = await loadHookableModel(files, jsonName);
   try {
-    exec = new Executor(loaded.model);
+    const exec = loaded.exec;
+    const cardKey = names.find((n) => base(n) === 'card.json');
+    const card = parseCard(cardKey ? files.get(cardKey) : undefined, cardKey ?? 'card.json');
+    const layers = exec.layers();
+    const lastName = layers[layers.length - 1]?.name;
+    const preprocessing = defaultPreprocessing(exec.inputShape, card.preprocessing);
+    const numClasses = outputWidth(exec, preprocessing);
+    const hash = await modelHash(files, jsonName);
+    const graph = exec instanceof GraphExecutor ? exec : null;
+    const usable = (name: string, className: string) => (graph ? graph.gradients.differentiable.has(name) : ANALYZABLE.test(className));
+    const summaries: LayerSummary[] = layers.map((l) => ({ ...l, analyzable: l.name !== lastName && !l.nested && usable(l.name, l.className) }));
+    const classNames = Array.isArray(card.classNames) && card.classNames.length === numClasses ? card.classNames.map(String) : null;
+    const weightSpecs = (loaded.modelJson.weightsManifest ?? []).flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+    const params = weightSpecs.filter((w) => w.dtype === undefined || w.dtype === 'float32').reduce((s, w) => s + w.shape.reduce((p, d) => p * d, 1), 0);
+    const note = graph ? gradientNote(graph) : null;
+    const modelName = exec instanceof Executor ? exec.model.name : '';
+    return {
+      exec,
+      format: loaded.format,
+      files,
+      jsonName,
+      dispose: loaded.dispose,
+      copy: async () => {
+        if (loaded.format === 'graph-model') {
+          const g = await loadHookableModel(files, jsonName);
+          return { exec: g.exec, dispose: g.dispose };
+        }
+        registerKerasLayers();
+        const shards = loaded.shardNames.map((n) => findFile(files, n)!);
+        const artifacts = { modelTopology: loaded.modelJson.modelTopology as object, weightSpecs, weightData: concat(shards).buffer as ArrayBuffer };
+        const m = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+        return { exec: new Executor(m), dispose: () => m.dispose() };
+      },
+      info: {
+        name: card.name ?? (modelName || source),
+        hash,
+        format: loaded.format,
+        inputShape: exec.inputShape,
+        numClasses,
+        classNames,
+        preprocessing,
+        layers: summaries,
+        params,
+        files: names.map(base),
+        notes: note ? [note] : [],
+      },
+    };
   } catch (e) {
-    loaded.model.dispose();
+    loaded.dispose();
     throw e;
   }
-  const layers = exec.layers();
-  const lastName = layers[layers.length - 1]?.name;
-  const out = loaded.model.outputs[0].shape;
-  const numClasses = Number(out[out.length - 1] ?? 0);
-  const shards = loaded.shardNames.map((s) => files.get(s) ?? files.get(names.find((n) => base(n) === base(s))!)!);
-  const hash = await modelHash(files, jsonName);
-  const summaries: LayerSummary[] = layers.map((l) => ({ ...l, analyzable: l.name !== lastName && ANALYZABLE.test(l.className) && !l.nested }));
-  const classNames = Array.isArray(card.classNames) && card.classNames.length === numClasses ? card.classNames.map(String) : null;
-  const params = loaded.model.countParams();
-  const weightSpecs = (loaded.modelJson.weightsManifest ?? []).flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
-  const weightData = concat(shards);
-  return {
-    model: loaded.model,
-    exec,
-    files,
-    artifacts: { modelTopology: loaded.modelJson.modelTopology as object, weightSpecs, weightData: weightData.buffer as ArrayBuffer },
-    info: {
-      name: card.name ?? (loaded.model.name || source),
-      hash,
-      inputShape: exec.inputShape,
-      numClasses,
-      classNames,
-      preprocessing: defaultPreprocessing(exec.inputShape, card.preprocessing),
-      layers: summaries,
-      params,
-      files: names.map(base),
-    },
-  };
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

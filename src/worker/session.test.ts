@@ -144,6 +144,9 @@ describe('Session (the worker API)', () => {
     await s.loadImages(imageSetEntries());
     await expect(s.analyze({ ...SETTINGS, steps: 0 }, () => undefined)).rejects.toThrow(/steps must be an integer in \[1, 512\], but got 0/);
     await expect(s.analyze({ ...SETTINGS, layers: ['nope'] }, () => undefined)).rejects.toThrow(/unknown layer nope/);
+    await expect(s.analyze({ ...SETTINGS, memoryBudgetMiB: 4 }, () => undefined)).rejects.toThrow(/^analyze: the memory budget must be between 16 and 65536 MiB, but got 4\.$/);
+    // A refused setting leaves no analysis marked running.
+    expect((await s.analyze({ ...SETTINGS, steps: 2 }, () => undefined)).layers.length).toBe(2);
   });
 });
 

@@ -36,7 +36,7 @@ import type {
   WorkerApi,
 } from './api';
 import { chooseBackend, setupWasm, timeProbe } from './backend';
-import { Executor } from '../core/model/executor';
+import { imagesForBudget } from '../core/attribution/memoryBudget';
 import { gradPass } from '../core/attribution/conductance';
 import { targetFn } from '../core/attribution/targets';
 import { batchTensor } from '../core/pipeline/imageBatch';
@@ -47,6 +47,9 @@ import { loadImages, toDisplay, type LoadedImages } from './images';
 import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
 import type { ImageSet } from '../core/data/imageset';
 import { fetchModelFiles, loadModel, readEntries, sha256Hex, type LoadedWorkerModel } from './model';
+
+/** The default memory budget of one attribution pass (MiB). */
+export const DEFAULT_BUDGET_MIB = 256;
 
 function fail(msg: string, name = 'InputError'): never {
   throw Object.assign(new Error(msg), { name });
@@ -98,7 +101,7 @@ export class Session implements WorkerApi {
 
   /** Disposes a model that neither the user's slot nor the analysis on screen uses any more. */
   private release(m: LoadedWorkerModel | null): void {
-    if (m && m !== this.model && m !== this.current?.model) m.model.dispose();
+    if (m && m !== this.model && m !== this.current?.model) m.dispose();
   }
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
@@ -201,6 +204,8 @@ export class Session implements WorkerApi {
     if (this.abort) fail('analyze: an analysis is already running.');
     if (!settings.layers.length) fail('analyze: pick at least one layer.');
     if (!(Number.isInteger(settings.steps) && settings.steps >= 1 && settings.steps <= 512)) fail(`analyze: steps must be an integer in [1, 512], but got ${settings.steps}.`);
+    const budgetMiB = settings.memoryBudgetMiB ?? DEFAULT_BUDGET_MIB;
+    if (!(Number.isFinite(budgetMiB) && budgetMiB >= 16 && budgetMiB <= 65536)) fail(`analyze: the memory budget must be between 16 and 65536 MiB, but got ${budgetMiB}.`);
     const order = new Map(model.info.layers.map((l, i) => [l.name, i]));
     const layers = [...settings.layers].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     for (const l of layers) if (!order.has(l)) fail(`analyze: unknown layer ${l}.`);
@@ -211,11 +216,14 @@ export class Session implements WorkerApi {
     const parts: Map<string, Uint8Array>[] = [];
     const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes };
     const n = images.set.n;
-    // The engine checks for a cancel between passes and sizes a pass's path points to a memory
+    // The engine checks for a cancel between passes and sizes a pass's path points to the memory
     // budget; about 4M activation values per pass (images x path points x the model's units)
-    // keep a pass, and so a cancel, to a fraction of a second on small models.
+    // keep a pass, and so a cancel, to a fraction of a second on small models, and no more images
+    // go in a pass than leave one path point within the budget.
+    const memoryBudgetBytes = budgetMiB * 2 ** 20;
     const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
-    const batchSize = Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1)))));
+    const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
+    const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
     let cached = 0;
     const report = (li: number, imgDone: number, stage: string, layer?: string) => {
       const frac = (li + imgDone / n) / layers.length;
@@ -256,7 +264,8 @@ export class Session implements WorkerApi {
             baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
             sae: settings.modes ? 'stsae' : 'none',
             saeOn: 'both',
-            batchSize,
+            batchSize: batchFor(layer),
+            memoryBudgetBytes,
             classNames: images.info.classNames ?? model.info.classNames ?? undefined,
             preprocessing: images.info.preprocessing,
             model: { path: 'model.json', sha256: model.info.hash, name: model.info.name },
@@ -519,9 +528,9 @@ export class Session implements WorkerApi {
       await tf.setBackend(prev);
       fail(`smoke: backend ${backend} did not start.`, 'BackendError');
     }
-    const copy = await tf.loadLayersModel(tf.io.fromMemory(model.artifacts));
+    const copy = await model.copy();
     try {
-      const exec = new Executor(copy);
+      const exec = copy.exec;
       const layers = model.info.layers.filter((l) => l.analyzable).map((l) => l.name).slice(0, 3);
       const m = Math.min(n, images.set.n);
       const x = batchTensor(images.set, 0, m);

@@ -14,7 +14,7 @@ interface Node {
   attr?: Attr;
 }
 
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+const b64 = (s: string) => btoa(s);
 export const A = {
   T: { type: 'DT_FLOAT' },
   s: (v: string) => ({ s: b64(v) }),
@@ -98,7 +98,7 @@ export class GraphBuilder {
 export function residualGraphFiles(model: tf.LayersModel, { head, batch = -1 }: { head?: 'DepthToSpace'; batch?: number } = {}): { files: Map<string, Uint8Array>; nodes: Record<string, string> } {
   const w = (layer: string) => model.getLayer(layer).getWeights();
   const g = new GraphBuilder();
-  const x = g.placeholder('inp', [batch, 8, 8, 2]);
+  const x = g.placeholder('inp', [batch, ...(model.inputs[0].shape.slice(1) as number[])]);
   const c1 = g.op('c1/Relu', 'Relu', [g.conv('c1', x, w('c1')[0], w('c1')[1])]);
   const c2 = g.conv('c2', c1, w('c2')[0], w('c2')[1], { fused: ['BiasAdd', 'Relu'] });
   const add = g.op('add/add', 'AddV2', [c1, c2]);

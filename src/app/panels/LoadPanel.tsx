@@ -1,6 +1,7 @@
 /** The sidebar: demo picker, model / images / bundle inputs, analysis settings, run and progress. */
 import { useState } from 'react';
 import type { Baseline, Method, Target } from '../../worker/api';
+import { passBytes } from '../../core/attribution/memoryBudget';
 import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
 import { DropZone } from './DropZone';
@@ -34,9 +35,14 @@ export function LoadPanel() {
         <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" accept=".json,.bin" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
         {model && (
           <p className="small" data-testid="model-info">
-            <b>{model.name}</b> · input {model.inputShape.join('×')} · {model.numClasses} classes · {model.params.toLocaleString()} params · {model.layers.length} layers
+            <b>{model.name}</b> · {model.format === 'graph-model' ? 'GraphModel · ' : ''}input {model.inputShape.join('×')} · {model.numClasses} classes · {model.params.toLocaleString()} params · {model.layers.length} layers
           </p>
         )}
+        {model?.notes.map((n) => (
+          <p key={n} className="small warn" data-testid="model-note">
+            {n}
+          </p>
+        ))}
         <DropZone label="Images" hint="files or a folder (sub-folders = classes; labels.csv; classes.txt)" accept="image/*,.csv,.txt" folder disabled={busy || !model} testId="images" onFiles={(f) => void controller.loadImages(f)} />
         {model && <PreprocessingForm />}
         <DemoImages />
@@ -189,7 +195,12 @@ function Settings() {
           Steps
           <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
         </label>
+        <label title="Tensor memory one pass may hold: it sets how many images and path points go through the model at once (more is faster, too much runs out of memory)">
+          Memory (MiB)
+          <input type="number" min={16} max={65536} step={64} value={settings.memoryBudgetMiB ?? 256} disabled={analyzing} onChange={(e) => setSettings({ memoryBudgetMiB: Math.max(16, Math.min(65536, Math.round(Number(e.target.value) || 256))) })} data-testid="memory-budget" />
+        </label>
       </div>
+      <BudgetHint />
       <label className="check" title="Train sparse dictionaries (the modes) on the contributions and activations of each layer">
         <input type="checkbox" checked={settings.modes} disabled={analyzing} onChange={(e) => setSettings({ modes: e.target.checked })} data-testid="train-modes" /> train modes (SAE)
       </label>
@@ -207,6 +218,32 @@ function Settings() {
         )}
       </div>
     </section>
+  );
+}
+
+/**
+ * What the memory budget buys for the picked layers: path points of one image per pass (the
+ * worker's own estimate, memoryBudget.ts), or a warning when even one point exceeds it.
+ */
+function BudgetHint() {
+  const model = useApp((s) => s.model)!;
+  const settings = useApp((s) => s.settings);
+  const floats = (shape: number[]) => shape.reduce((p, d) => p * Math.max(1, d), 1);
+  const perSample = model.layers.reduce((t, l) => t + floats(l.outputShape), 0);
+  const picked = model.layers.filter((l) => settings.layers.includes(l.name));
+  if (!picked.length) return null;
+  const budget = (settings.memoryBudgetMiB ?? 256) * 2 ** 20;
+  // Layers run one at a time: the largest picked layer sets the need.
+  const layerFloats = Math.max(...picked.map((l) => floats(l.outputShape)));
+  const point = passBytes(1, perSample, layerFloats, 1);
+  const mib = (b: number) => (b / 2 ** 20 >= 10 ? (b / 2 ** 20).toFixed(0) : (b / 2 ** 20).toFixed(1));
+  const points = Math.floor(budget / point);
+  return (
+    <p className={`small ${points < 1 ? 'warn' : 'muted'}`} data-testid="budget-hint">
+      {points < 1
+        ? `One image at one path point needs about ${mib(point)} MiB, over the budget: passes run one image and one point at a time and will use more.`
+        : `One image at one path point needs about ${mib(point)} MiB: up to ${Math.min(points, settings.steps + 1)} of ${settings.steps + 1} points per pass.`}
+    </p>
   );
 }
 

@@ -30,7 +30,7 @@ export interface JobSlice {
 
 let nextId = 1;
 
-export const DEFAULT_SETTINGS: AnalyzeSettings = { layers: [], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 10, modes: true, useCache: true };
+export const DEFAULT_SETTINGS: AnalyzeSettings = { layers: [], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 10, modes: true, useCache: true, memoryBudgetMiB: 256 };
 
 export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set, get) => ({
   job: { kind: 'idle' },

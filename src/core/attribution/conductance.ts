@@ -52,10 +52,10 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
   const fwd = forwardAtX(exec, x, target);
   const x0 = makeBaseline(x, baseline);
   const perSample = exec.layers().reduce((s, l) => s + l.outputShape.reduce((p, d) => p * Math.max(d, 1), 1), 0);
-  const chunk = alphaChunk > 0 ? Math.min(alphaChunk, steps + 1) : alphaChunkFor(memoryBudgetBytes, b, perSample, steps + 1);
+  const size = infos.map((i) => i.outputShape.reduce((p, d) => p * d, 1));
+  const chunk = alphaChunk > 0 ? Math.min(alphaChunk, steps + 1) : alphaChunkFor(memoryBudgetBytes, b, perSample, steps + 1, size.reduce((s, v) => s + v, 0));
   const tgt = targetFn(target);
   const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
-  const size = infos.map((i) => i.outputShape.reduce((p, d) => p * d, 1));
 
   const accum: tf.Tensor[] = size.map((s) => tf.zeros([b * s]));
   let prevA: tf.Tensor[] | null = null;

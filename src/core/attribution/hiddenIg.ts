@@ -11,7 +11,7 @@ import { check, throwIfAborted } from '../errors';
 import { disposeFrontier, frontierOutput, type HookableModel } from '../model/runner';
 import type { AttributionProgress } from './conductance';
 import { asMatrix, finishLayer, forwardAtX } from './finish';
-import { alphas, makeBaseline, type BaselineSpec } from './path';
+import { alphaChunkFor, alphas, makeBaseline, type BaselineSpec } from './path';
 import type { AttributionResult, LayerAttribution } from './result';
 import { targetFn, type TargetSpec } from './targets';
 
@@ -24,14 +24,20 @@ export interface HiddenIgOptions {
   /** Start of the path in the layer: a(x0) (default) or zero. */
   from?: 'baseline' | 'zero';
   keepMaps?: boolean;
-  /** Alpha points per pass. Default 11. */
+  /** Alpha points per pass. Default 11, or from memoryBudgetBytes when that is given. */
   alphaChunk?: number;
+  /** Memory budget of one pass (sizes the alpha chunk as conductance does; an upper bound here, since only the rest of the network runs). */
+  memoryBudgetBytes?: number;
   signal?: AbortSignal;
   onProgress?: (p: AttributionProgress) => void;
 }
 
 export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: HiddenIgOptions): Promise<AttributionResult> {
-  const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', from = 'baseline', keepMaps = false, alphaChunk = 11, signal, onProgress } = options;
+  const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', from = 'baseline', keepMaps = false, memoryBudgetBytes, signal, onProgress } = options;
+  const floats = (shape: number[]) => shape.reduce((p, d) => p * Math.max(d, 1), 1);
+  const perSample = exec.layers().reduce((s, l) => s + floats(l.outputShape), 0);
+  const chunkFor = (layer: string) =>
+    options.alphaChunk && options.alphaChunk > 0 ? options.alphaChunk : memoryBudgetBytes ? alphaChunkFor(memoryBudgetBytes, x.shape[0], perSample, steps + 1, floats(exec.layer(layer).outputShape)) : 11;
   check(Number.isInteger(steps) && steps >= 1, () => `hiddenPathIg: steps must be an integer >= 1, but got ${steps}.`);
   check(layers.length > 0, () => `hiddenPathIg: layers must name at least one layer, but got none.`);
   const b = x.shape[0];
@@ -45,6 +51,7 @@ export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: H
   try {
     for (const [li, layer] of layers.entries()) {
       const info = exec.layer(layer);
+      const alphaChunk = chunkFor(layer);
       check(!info.nested, () => `hiddenPathIg: ${layer} is inside a nested model; use conductance there.`);
       const fx = exec.forwardTo(x, layer);
       const fx0 = exec.forwardTo(x0, layer);

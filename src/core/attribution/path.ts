@@ -54,11 +54,4 @@ export function interpolate(x0: tf.Tensor, x: tf.Tensor, alphaList: number[]): t
   });
 }
 
-/**
- * How many alpha points (each B samples) to run in one pass so that the forward and backward
- * activations of the whole network fit `budgetBytes` (about 3 float32 copies per activation).
- */
-export function alphaChunkFor(budgetBytes: number, batch: number, activationFloatsPerSample: number, total: number): number {
-  const perPoint = Math.max(1, batch * activationFloatsPerSample * 4 * 3);
-  return Math.max(1, Math.min(total, Math.floor(budgetBytes / perPoint)));
-}
+export { NETWORK_COPIES, LAYER_COPIES, passBytes, alphaChunkFor, imagesForBudget } from './memoryBudget';

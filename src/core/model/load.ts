@@ -78,11 +78,16 @@ export function parseModelJson(bytes: Uint8Array, file = 'model.json', format: '
 
 /** Layer class names used by a Keras/tfjs topology (nested models included). */
 export function layerClasses(topology: unknown): string[] {
-  const out: string[] = [];
+  return layerEntries(topology).map((l) => l.className);
+}
+
+/** Every layer's name and class in a Keras topology, nested models' layers included, in order. */
+export function layerEntries(topology: unknown): { name: string; className: string }[] {
+  const out: { name: string; className: string }[] = [];
   const walk = (cfg: unknown, top: boolean) => {
     if (!cfg || typeof cfg !== 'object') return;
-    const c = cfg as { class_name?: string; config?: { layers?: unknown[] } };
-    if (!top && typeof c.class_name === 'string') out.push(c.class_name);
+    const c = cfg as { class_name?: string; name?: string; config?: { name?: string; layers?: unknown[] } };
+    if (!top && typeof c.class_name === 'string') out.push({ name: String(c.config?.name ?? c.name ?? c.class_name), className: c.class_name });
     for (const l of c.config?.layers ?? []) walk(l, false);
   };
   const t = topology as { model_config?: unknown };
@@ -119,9 +124,11 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     const msg = (e as Error).message;
     const unknown = /Unknown layer: (\w+)/.exec(msg);
     if (unknown) {
-      const classes = layerClasses(json.modelTopology);
-      const idx = classes.indexOf(unknown[1]);
-      fail(modelJsonName, `layer class ${unknown[1]} is not supported by tfjs (no Lambda or custom layers); the layers before it are ${classes.slice(0, Math.max(0, idx)).join(', ') || 'none'}.`);
+      const layers = layerEntries(json.modelTopology);
+      const idx = layers.findIndex((l) => l.className === unknown[1]);
+      const which = idx >= 0 ? ` (layer ${layers[idx].name})` : '';
+      const before = layers.slice(0, Math.max(0, idx)).map((l) => `${l.name} (${l.className})`);
+      fail(modelJsonName, `layer class ${unknown[1]}${which} is not supported by tfjs (no Lambda or custom layers), so the model cannot load; the layers before it are ${before.join(', ') || 'none'} (save the model up to there, or replace the layer, to analyze them).`);
     }
     fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
   }

@@ -43,6 +43,8 @@ export interface AnalyzeOptions {
   batchSize?: number;
   /** Alpha points per pass (bounds the time of one pass, so a cancel lands quickly); 0 = from the memory budget. */
   alphaChunk?: number;
+  /** Memory budget of one pass's tensors, which sizes the alpha chunk (default 256 MiB). */
+  memoryBudgetBytes?: number;
   /** Per-epoch progress of each SAE (the loss curve). */
   onSaeEpoch?: (p: { layer: string; source: string; epoch: number; trainLoss: number; valLoss: number }) => void;
   classNames?: string[];
@@ -79,7 +81,7 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
     onProgress,
   } = options;
   check(layers.length > 0, () => `analyze: layers must name at least one layer, but got none.`);
-  const attrOpts = { method, layers, steps, target, baseline, batchSize, alphaChunk: options.alphaChunk, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
+  const attrOpts = { method, layers, steps, target, baseline, batchSize, alphaChunk: options.alphaChunk, memoryBudgetBytes: options.memoryBudgetBytes, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
   const col = await collectAttributions(exec, set, attrOpts);
   let extra: Collected | null = null;
   if (options.saeExtra && sae !== 'none') {
