@@ -77,7 +77,7 @@ export async function loadGraphModelFromFiles(files: Map<string, Uint8Array>, mo
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName, 'graph-model');
   const nodes = checkNodes(json.modelTopology, modelJsonName);
-  const { weightSpecs, weightData, shardNames } = readWeights(json, files);
+  const { weightSpecs, weightData, shardNames } = readWeights(json, files, modelJsonName);
   const weightNames = new Set(weightSpecs.map((w) => w.name));
   const missing = nodes.filter((n) => n.op === 'Const' && !weightNames.has(n.name));
   if (missing.length) fail(modelJsonName, `weight node ${missing[0].name} has no entry in weightsManifest${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}.`);

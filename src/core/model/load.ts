@@ -106,7 +106,7 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName);
   checkTopology(json.modelTopology, modelJsonName);
-  const { weightSpecs, weightData, shardNames } = readWeights(json, files);
+  const { weightSpecs, weightData, shardNames } = readWeights(json, files, modelJsonName);
   registerKerasLayers();
   const varsBefore = new Set(Object.keys(tf.engine().state.registeredVariables));
   /** Variables a failed build left registered (tfjs does not dispose them). */
@@ -140,22 +140,31 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     fail(modelJsonName, `the weights cannot be decoded: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
-    for (const [name, t] of Object.entries(named)) {
-      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
-      if (bad) fail(modelJsonName, `weight ${name} contains NaN or Inf values.`);
-    }
-    try {
-      model.loadWeights(named, true);
-    } catch (e) {
-      fail(modelJsonName, `the weights do not fit the layers: ${(e as Error).message.split('\n')[0]}`);
-    }
+    model.loadWeights(named, true);
   } catch (e) {
     model.dispose();
-    throw e;
+    fail(modelJsonName, `the weights do not fit the layers: ${(e as Error).message.split('\n')[0]}`);
   } finally {
     tf.dispose(named);
   }
   return { model, modelJson: json, shardNames };
+}
+
+/**
+ * Refuses NaN or Inf float32 weights, naming the weight. Read from the bytes in JS (no tensors,
+ * no GPU read-back, which WebGPU cannot do synchronously).
+ */
+function checkFiniteWeights(specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer, file: string): void {
+  let off = 0;
+  for (const w of specs) {
+    const n = w.shape.reduce((p, d) => p * d, 1);
+    const dt = w.quantization?.dtype ?? w.dtype ?? 'float32';
+    if (dt === 'float32') {
+      const v = off % 4 === 0 ? new Float32Array(data, off, n) : new Float32Array(data.slice(off, off + 4 * n));
+      for (let i = 0; i < n; i++) if (!Number.isFinite(v[i])) fail(file, `weight ${w.name} contains NaN or Inf values (value ${i} is ${v[i]}).`);
+    }
+    off += n * BYTES[dt];
+  }
 }
 
 /** A copy of a Keras topology with every `*_initializer` set to zeros (the weights are loaded after). */
@@ -171,7 +180,7 @@ function zeroInitializers(topology: unknown): unknown {
 }
 
 /** The weight shards model.json lists, checked present and sized right, joined in manifest order. */
-export function readWeights(json: ModelJson, files: Map<string, Uint8Array>): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer; shardNames: string[] } {
+export function readWeights(json: ModelJson, files: Map<string, Uint8Array>, file = 'model.json'): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer; shardNames: string[] } {
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const shardNames: string[] = [];
   const parts: Uint8Array[] = [];
@@ -196,6 +205,7 @@ export function readWeights(json: ModelJson, files: Map<string, Uint8Array>): { 
     weightData.set(p, off);
     off += p.length;
   }
+  checkFiniteWeights(weightSpecs, weightData.buffer, file);
   return { weightSpecs, weightData: weightData.buffer, shardNames };
 }
 
