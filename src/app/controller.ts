@@ -9,6 +9,7 @@ import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
+import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
@@ -41,6 +42,8 @@ export class Controller {
   private ablWanted: string | null = null;
   /** Samples the accuracy is computed on. */
   accuracySample = 500;
+  /** Whether the analysis on screen is the one saved for a reload (its view is saved as it changes). */
+  private savedSession = false;
 
   constructor(readonly store: AppStore) {
     this.client.onCrash = (message) => {
@@ -79,11 +82,67 @@ export class Controller {
     this.pendingView = link.view;
     const bundle = link.view.bundle ?? params.get('bundle');
     const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
+    // A link to a bundle (or ?bundle=) wins; else the last analysis run here, else the demo.
+    const last = bundle || params.has('demo') && params.get('demo') !== 'none' ? null : await loadLastSession();
     if (bundle) await this.openBundleUrl(bundle);
-    else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
+    else if (last && (await this.restoreLastSession(last))) {
+      if (!link.view.layer && last.view) this.pendingView = last.view;
+    } else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
     this.applyPendingView();
     window.addEventListener('popstate', () => void this.restoreFromHash());
     window.addEventListener('hashchange', () => void this.restoreFromHash());
+  }
+
+  /**
+   * Brings back the last analysis run on this page after a reload: the saved model and images go
+   * into the worker and the analysis comes from the worker's cache (no recomputation). False when
+   * nothing could be restored (the files or the cached layers are gone); the reason is shown.
+   */
+  async restoreLastSession(last: LastSession): Promise<boolean> {
+    this.s.setJob({ kind: 'loading', what: 'Restoring the last analysis' });
+    try {
+      const api = this.client.api;
+      const model = await api.loadModel(last.modelFiles);
+      this.client.modelFiles = last.modelFiles;
+      this.client.modelUrl = null;
+      this.s.setModel(model);
+      const images = 'files' in last.images ? await api.loadImages(last.images.files, last.imageOptions) : await api.loadImageSetUrl(last.images.url, { ...last.imageOptions, maxImages: last.images.maxImages });
+      this.client.imageFiles = 'files' in last.images ? last.images.files : null;
+      this.client.imageSetUrl = 'files' in last.images ? null : last.images;
+      this.client.imageOptions = last.imageOptions;
+      this.s.setImages(images);
+      if (last.imageOptions.preprocessing) this.s.setPreprocessing(last.imageOptions.preprocessing);
+      this.s.setSettings(last.settings);
+      const summary = await api.analyze({ ...last.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined));
+      this.client.bundle = null;
+      this.bundleRef = null;
+      this.s.setAnalysis(summary);
+      this.savedSession = true;
+      this.s.pushMessage({ level: 'info', title: 'Restored', message: `the last analysis on this page (${model.name}, ${images.count} images, ${summary.layers.length} layer${summary.layers.length === 1 ? '' : 's'}) from this browser's storage.` });
+      return true;
+    } catch (e) {
+      this.s.pushMessage({ level: 'warning', title: 'Not restored', message: `the last analysis could not be brought back (${errorText(e).message}); the model and images that loaded stay: run Analyze again.` });
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** Saves the analysis on screen (uploaded model and images, settings, view) for a reload. */
+  private async saveSession(): Promise<void> {
+    const c = this.client;
+    const images = c.imageFiles ? { files: c.imageFiles } : c.imageSetUrl;
+    if (!c.modelFiles || !images) {
+      this.savedSession = false;
+      return;
+    }
+    this.savedSession = await saveLastSession({ modelFiles: c.modelFiles, images, imageOptions: c.imageOptions, settings: this.s.settings, view: parseHash(this.currentHash()).view, savedAt: Date.now() });
+  }
+
+  /** Another analysis (a bundle) is on screen: a reload shows that one, not the saved upload. */
+  private forgetSession(): void {
+    this.savedSession = false;
+    void clearLastSession();
   }
 
   /** Back / forward (or an edited hash): open the linked bundle if it differs, then the view. */
@@ -140,6 +199,7 @@ export class Controller {
     if (this.restoring || this.pendingView) return;
     const h = this.currentHash();
     if (!h || h === location.hash) return;
+    if (this.savedSession) void saveLastView(parseHash(h).view);
     const url = location.pathname + location.search + h;
     // A slider move replaces the entry; a pick adds one (back returns to it).
     // A view being completed (the grid's first mode after a layer pick) replaces it too.
@@ -164,6 +224,7 @@ export class Controller {
       this.client.bundle = { url: abs };
       this.bundleRef = url;
       this.s.setAnalysis(summary);
+      this.forgetSession();
     } catch (e) {
       this.error(`Could not open ${url}`, e);
     } finally {
@@ -178,6 +239,7 @@ export class Controller {
       this.bundleRef = null;
       this.s.setAnalysis(summary);
       this.client.bundle = { files };
+      this.forgetSession();
     } catch (e) {
       this.error('Could not open the bundle', e);
     } finally {
@@ -273,6 +335,7 @@ export class Controller {
       this.client.bundle = null;
       this.bundleRef = null;
       this.s.setAnalysis(summary);
+      void this.saveSession();
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
       if (this.client.generation === gen) this.error('Analysis stopped', e);

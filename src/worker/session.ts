@@ -265,7 +265,8 @@ export class Session implements WorkerApi {
             onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
           });
           files = result.files;
-          if (settings.useCache) await putCached(key, files);
+          // Always stored (the checkbox only says whether to reuse): a reload restores from it.
+          await putCached(key, files);
         }
         parts.push(files);
         done.push(layer);
