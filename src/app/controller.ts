@@ -4,7 +4,7 @@
  * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, FileEntry, Progress, Source } from '../worker/api';
+import { BACKEND_ORDER, type BackendName, type FileEntry, type Progress, type Source } from '../worker/api';
 import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
@@ -42,14 +42,14 @@ export class Controller {
   private ablWanted: string | null = null;
   /** Samples the accuracy is computed on. */
   accuracySample = 500;
+  /** A crash recovery in progress (one at a time), and when the recent ones happened. */
+  private recovering: Promise<void> | null = null;
+  private crashTimes: number[] = [];
   /** Whether the analysis on screen is the one saved for a reload (its view is saved as it changes). */
   private savedSession = false;
 
   constructor(readonly store: AppStore) {
-    this.client.onCrash = (message) => {
-      this.s.pushMessage({ level: 'error', title: 'Worker error', message });
-      if (this.s.job.kind !== 'idle') this.s.setJob({ kind: 'idle' });
-    };
+    this.client.onCrash = (message) => void this.recoverFromCrash(message);
   }
 
   private get s() {
@@ -143,6 +143,70 @@ export class Controller {
   private forgetSession(): void {
     this.savedSession = false;
     void clearLastSession();
+  }
+
+  /**
+   * The worker crashed (an uncaught error, a lost WebGPU device, killed): says so, starts a new
+   * worker on the next backend of the fallback order, reloads the model and images, brings the
+   * analysis back (a bundle is re-opened; an analysis run here comes from the cache, with every
+   * finished layer of a run the crash interrupted) and restores the view. Three crashes within a
+   * minute stop the restarts (a worker that cannot load would crash forever).
+   */
+  async recoverFromCrash(message: string): Promise<void> {
+    if (this.recovering) return;
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < 60000), now];
+    if (this.crashTimes.length > 3) {
+      this.s.pushMessage({ level: 'error', title: 'The model worker keeps crashing', message: `${message}. It crashed ${this.crashTimes.length} times within a minute, so it is not restarted again: reload the page.` });
+      this.s.setJob({ kind: 'idle' });
+      return;
+    }
+    this.recovering = this.recoverNow(message).finally(() => (this.recovering = null));
+    return this.recovering;
+  }
+
+  private async recoverNow(message: string): Promise<void> {
+    const s = this.s;
+    const was = s.backend?.active ?? null;
+    const next = was ? BACKEND_ORDER[Math.min(BACKEND_ORDER.indexOf(was) + 1, BACKEND_ORDER.length - 1)] : 'auto';
+    const view = s.analysis ? parseHash(this.currentHash()).view : null;
+    const prev = s.analysis;
+    const wasAnalyzing = s.job.kind === 'analyzing';
+    // Whatever waited on the dead worker is dropped (its promises never settle).
+    this.running = null;
+    this.ablInFlight = false;
+    this.ablWanted = null;
+    this.store.setState({ ablation: { status: 'idle', key: null, data: null }, accuracy: { status: 'idle', key: null, data: null }, sweep: { status: 'idle' } });
+    s.pushMessage({ level: 'error', title: 'The model worker crashed', message: `${message}. Restarted it on ${next === 'auto' ? 'the best backend' : next}${was ? ` (was ${was})` : ''}; the model, images, analysis and view are kept.` });
+    s.setJob({ kind: 'loading', what: `Restarting the model worker on ${next}` });
+    try {
+      this.client.backendChoice = next;
+      s.setBackendReport(await this.client.restart());
+      // A bundle on screen was re-opened by the restart; an analysis run here (or the run the crash
+      // interrupted) comes back from the cache.
+      const ranHere = prev?.origin === 'analysis' || prev?.origin === 'cache';
+      if ((this.client.modelFiles !== null || this.client.modelUrl !== null) && s.images && (ranHere || wasAnalyzing)) {
+        const summary = await this.client.api.analyze({ ...s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
+        if (summary) {
+          this.client.bundle = null;
+          this.bundleRef = null;
+          s.setAnalysis(summary);
+          if (wasAnalyzing) s.pushMessage({ level: 'warning', title: 'Analysis interrupted', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest.` });
+        } else if (ranHere) s.pushMessage({ level: 'warning', title: 'Analysis not restored', message: 'the analysis could not be found in the cache of the new worker: run Analyze again.' });
+      }
+      if (view && this.s.analysis) {
+        this.pendingView = view;
+        this.applyPendingView();
+      }
+      this.syncViewsForce();
+      this.requestAblation();
+      this.requestAccuracy();
+      this.requestSweep(false);
+    } catch (e) {
+      this.error('The model worker could not restart', e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
   }
 
   /** Back / forward (or an edited hash): open the linked bundle if it differs, then the view. */
@@ -362,7 +426,7 @@ export class Controller {
     this.running = null;
     this.s.setJob({ kind: 'loading', what: 'Stopping: restarting the model worker' });
     try {
-      await this.client.restart();
+      this.s.setBackendReport(await this.client.restart());
       const summary = await this.client.api.analyze({ ...this.s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
       if (summary) {
         this.client.bundle = null;
