@@ -9,6 +9,7 @@ import react from '@vitejs/plugin-react';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Connect, type Plugin } from 'vite';
+import { CONTENT_SECURITY_POLICY } from './src/app/contentSecurityPolicy';
 
 const fixtureDir = path.resolve(import.meta.dirname, 'e2e/fixtures/out');
 
@@ -37,6 +38,15 @@ function fixtureServer(): Plugin {
   };
 }
 
+/** Writes the Content-Security-Policy into the built index.html (not in dev: see the policy's file). */
+function cspMeta(): Plugin {
+  return {
+    name: 'codec-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  };
+}
+
 export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -45,7 +55,7 @@ export const isolationHeaders = {
 
 export default defineConfig({
   base: './',
-  plugins: [react(), fixtureServer()],
+  plugins: [react(), fixtureServer(), cspMeta()],
   worker: {
     format: 'es',
     // The threaded WASM backend starts its pthread workers from the *source text* of its factory
@@ -54,7 +64,7 @@ export default defineConfig({
     rolldownOptions: { output: { minify: { compress: true, mangle: false } } },
   },
   server: { host: '127.0.0.1', headers: isolationHeaders },
-  preview: { host: '127.0.0.1', headers: isolationHeaders },
+  preview: { host: '127.0.0.1', headers: { ...isolationHeaders, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -57,15 +57,15 @@ if (!existsSync(CHROMIUM)) {
 }
 
 // 3. Serve.
-const { serve } = await import(pathToFileURL(path.join(root, 'e2e', 'lib', 'server.mjs')).href);
+const { serve, cspOf } = await import(pathToFileURL(path.join(root, 'e2e', 'lib', 'server.mjs')).href);
 // The same build also under a sub-path, as a static host may serve it.
 const server = await serve([
   ['/', path.join(root, 'dist')],
   ['/fixture/', path.join(root, 'e2e', 'fixtures', 'out')],
   ['/sub/dir/', path.join(root, 'dist')],
   ['/sub/dir/fixture/', path.join(root, 'e2e', 'fixtures', 'out')],
-]);
-console.log(`[e2e] serving dist/ at ${server.url}`);
+], { csp: cspOf(distIndex) });
+console.log(`[e2e] serving dist/ at ${server.url}${cspOf(distIndex) ? ' with its Content-Security-Policy' : ' WITHOUT a Content-Security-Policy'}`);
 
 // 4. Run the specs.
 const harness = await import(pathToFileURL(path.join(root, 'e2e', 'lib', 'harness.mjs')).href);

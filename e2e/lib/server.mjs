@@ -3,7 +3,7 @@
  * multi-threaded WASM backend needs. Mounts: `/` -> dist/, and extra prefixes (e.g. `/fixture/`).
  */
 import { createServer } from 'node:http';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const TYPES = {
@@ -27,8 +27,17 @@ export const ISOLATION = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** mounts: [[urlPrefix, dir], ...], longest prefix first. Resolves with {url, close}. */
-export function serve(mounts, { port = 0, isolation = true } = {}) {
+/** The Content-Security-Policy the build wrote into an index.html's <meta> tag, or null. */
+export function cspOf(indexHtml) {
+  const m = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(readFileSync(indexHtml, 'utf8'));
+  return m ? m[1].replace(/&#39;|&apos;/g, "'") : null;
+}
+
+/**
+ * mounts: [[urlPrefix, dir], ...], longest prefix first. `csp`: a Content-Security-Policy sent
+ * with every file (the worker scripts take their policy from it). Resolves with {url, close}.
+ */
+export function serve(mounts, { port = 0, isolation = true, csp = null } = {}) {
   const sorted = [...mounts].sort((a, b) => b[0].length - a[0].length);
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -44,7 +53,7 @@ export function serve(mounts, { port = 0, isolation = true } = {}) {
         file = path.join(file, 'index.html');
         st = await fs.stat(file);
       }
-      const headers = { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-cache', ...(isolation ? ISOLATION : {}) };
+      const headers = { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Content-Length': st.size, 'Cache-Control': 'no-cache', ...(isolation ? ISOLATION : {}), ...(csp ? { 'Content-Security-Policy': csp } : {}) };
       res.writeHead(200, headers);
       if (req.method === 'HEAD') return res.end();
       createReadStream(file).pipe(res);

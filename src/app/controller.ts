@@ -4,11 +4,12 @@
  * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, FileEntry, Progress, Source } from '../worker/api';
+import { BACKEND_ORDER, type BackendName, type FileEntry, type Progress, type Source } from '../worker/api';
 import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
+import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
@@ -41,12 +42,14 @@ export class Controller {
   private ablWanted: string | null = null;
   /** Samples the accuracy is computed on. */
   accuracySample = 500;
+  /** A crash recovery in progress (one at a time), and when the recent ones happened. */
+  private recovering: Promise<void> | null = null;
+  private crashTimes: number[] = [];
+  /** Whether the analysis on screen is the one saved for a reload (its view is saved as it changes). */
+  private savedSession = false;
 
   constructor(readonly store: AppStore) {
-    this.client.onCrash = (message) => {
-      this.s.pushMessage({ level: 'error', title: 'Worker error', message });
-      if (this.s.job.kind !== 'idle') this.s.setJob({ kind: 'idle' });
-    };
+    this.client.onCrash = (message) => void this.recoverFromCrash(message);
   }
 
   private get s() {
@@ -79,11 +82,131 @@ export class Controller {
     this.pendingView = link.view;
     const bundle = link.view.bundle ?? params.get('bundle');
     const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
+    // A link to a bundle (or ?bundle=) wins; else the last analysis run here, else the demo.
+    const last = bundle || params.has('demo') && params.get('demo') !== 'none' ? null : await loadLastSession();
     if (bundle) await this.openBundleUrl(bundle);
-    else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
+    else if (last && (await this.restoreLastSession(last))) {
+      if (!link.view.layer && last.view) this.pendingView = last.view;
+    } else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
     this.applyPendingView();
     window.addEventListener('popstate', () => void this.restoreFromHash());
     window.addEventListener('hashchange', () => void this.restoreFromHash());
+  }
+
+  /**
+   * Brings back the last analysis run on this page after a reload: the saved model and images go
+   * into the worker and the analysis comes from the worker's cache (no recomputation). False when
+   * nothing could be restored (the files or the cached layers are gone); the reason is shown.
+   */
+  async restoreLastSession(last: LastSession): Promise<boolean> {
+    this.s.setJob({ kind: 'loading', what: 'Restoring the last analysis' });
+    try {
+      const api = this.client.api;
+      const model = await api.loadModel(last.modelFiles);
+      this.client.modelFiles = last.modelFiles;
+      this.client.modelUrl = null;
+      this.s.setModel(model);
+      const images = 'files' in last.images ? await api.loadImages(last.images.files, last.imageOptions) : await api.loadImageSetUrl(last.images.url, { ...last.imageOptions, maxImages: last.images.maxImages });
+      this.client.imageFiles = 'files' in last.images ? last.images.files : null;
+      this.client.imageSetUrl = 'files' in last.images ? null : last.images;
+      this.client.imageOptions = last.imageOptions;
+      this.s.setImages(images);
+      if (last.imageOptions.preprocessing) this.s.setPreprocessing(last.imageOptions.preprocessing);
+      this.s.setSettings(last.settings);
+      const summary = await api.analyze({ ...last.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined));
+      this.client.bundle = null;
+      this.bundleRef = null;
+      this.s.setAnalysis(summary);
+      this.savedSession = true;
+      this.s.pushMessage({ level: 'info', title: 'Restored', message: `the last analysis on this page (${model.name}, ${images.count} images, ${summary.layers.length} layer${summary.layers.length === 1 ? '' : 's'}) from this browser's storage.` });
+      return true;
+    } catch (e) {
+      this.s.pushMessage({ level: 'warning', title: 'Not restored', message: `the last analysis could not be brought back (${errorText(e).message}); the model and images that loaded stay: run Analyze again.` });
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** Saves the analysis on screen (uploaded model and images, settings, view) for a reload. */
+  private async saveSession(): Promise<void> {
+    const c = this.client;
+    const images = c.imageFiles ? { files: c.imageFiles } : c.imageSetUrl;
+    if (!c.modelFiles || !images) {
+      this.savedSession = false;
+      return;
+    }
+    this.savedSession = await saveLastSession({ modelFiles: c.modelFiles, images, imageOptions: c.imageOptions, settings: this.s.settings, view: parseHash(this.currentHash()).view, savedAt: Date.now() });
+  }
+
+  /** Another analysis (a bundle) is on screen: a reload shows that one, not the saved upload. */
+  private forgetSession(): void {
+    this.savedSession = false;
+    void clearLastSession();
+  }
+
+  /**
+   * The worker crashed (an uncaught error, a lost WebGPU device, killed): says so, starts a new
+   * worker on the next backend of the fallback order, reloads the model and images, brings the
+   * analysis back (a bundle is re-opened; an analysis run here comes from the cache, with every
+   * finished layer of a run the crash interrupted) and restores the view. Three crashes within a
+   * minute stop the restarts (a worker that cannot load would crash forever).
+   */
+  async recoverFromCrash(message: string): Promise<void> {
+    if (this.recovering) return;
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < 60000), now];
+    if (this.crashTimes.length > 3) {
+      this.s.pushMessage({ level: 'error', title: 'The model worker keeps crashing', message: `${message}. It crashed ${this.crashTimes.length} times within a minute, so it is not restarted again: reload the page.` });
+      this.s.setJob({ kind: 'idle' });
+      return;
+    }
+    this.recovering = this.recoverNow(message).finally(() => (this.recovering = null));
+    return this.recovering;
+  }
+
+  private async recoverNow(message: string): Promise<void> {
+    const s = this.s;
+    const was = s.backend?.active ?? null;
+    const next = was ? BACKEND_ORDER[Math.min(BACKEND_ORDER.indexOf(was) + 1, BACKEND_ORDER.length - 1)] : 'auto';
+    const view = s.analysis ? parseHash(this.currentHash()).view : null;
+    const prev = s.analysis;
+    const wasAnalyzing = s.job.kind === 'analyzing';
+    // Whatever waited on the dead worker is dropped (its promises never settle).
+    this.running = null;
+    this.ablInFlight = false;
+    this.ablWanted = null;
+    this.store.setState({ ablation: { status: 'idle', key: null, data: null }, accuracy: { status: 'idle', key: null, data: null }, sweep: { status: 'idle' } });
+    s.pushMessage({ level: 'error', title: 'The model worker crashed', message: `${message}. Restarted it on ${next === 'auto' ? 'the best backend' : next}${was ? ` (was ${was})` : ''}; the model, images, analysis and view are kept.` });
+    s.setJob({ kind: 'loading', what: `Restarting the model worker on ${next}` });
+    try {
+      this.client.backendChoice = next;
+      s.setBackendReport(await this.client.restart());
+      // A bundle on screen was re-opened by the restart; an analysis run here (or the run the crash
+      // interrupted) comes back from the cache.
+      const ranHere = prev?.origin === 'analysis' || prev?.origin === 'cache';
+      if ((this.client.modelFiles !== null || this.client.modelUrl !== null) && s.images && (ranHere || wasAnalyzing)) {
+        const summary = await this.client.api.analyze({ ...s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
+        if (summary) {
+          this.client.bundle = null;
+          this.bundleRef = null;
+          s.setAnalysis(summary);
+          if (wasAnalyzing) s.pushMessage({ level: 'warning', title: 'Analysis interrupted', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest.` });
+        } else if (ranHere) s.pushMessage({ level: 'warning', title: 'Analysis not restored', message: 'the analysis could not be found in the cache of the new worker: run Analyze again.' });
+      }
+      if (view && this.s.analysis) {
+        this.pendingView = view;
+        this.applyPendingView();
+      }
+      this.syncViewsForce();
+      this.requestAblation();
+      this.requestAccuracy();
+      this.requestSweep(false);
+    } catch (e) {
+      this.error('The model worker could not restart', e);
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
   }
 
   /** Back / forward (or an edited hash): open the linked bundle if it differs, then the view. */
@@ -140,6 +263,7 @@ export class Controller {
     if (this.restoring || this.pendingView) return;
     const h = this.currentHash();
     if (!h || h === location.hash) return;
+    if (this.savedSession) void saveLastView(parseHash(h).view);
     const url = location.pathname + location.search + h;
     // A slider move replaces the entry; a pick adds one (back returns to it).
     // A view being completed (the grid's first mode after a layer pick) replaces it too.
@@ -164,6 +288,7 @@ export class Controller {
       this.client.bundle = { url: abs };
       this.bundleRef = url;
       this.s.setAnalysis(summary);
+      this.forgetSession();
     } catch (e) {
       this.error(`Could not open ${url}`, e);
     } finally {
@@ -178,6 +303,7 @@ export class Controller {
       this.bundleRef = null;
       this.s.setAnalysis(summary);
       this.client.bundle = { files };
+      this.forgetSession();
     } catch (e) {
       this.error('Could not open the bundle', e);
     } finally {
@@ -273,6 +399,7 @@ export class Controller {
       this.client.bundle = null;
       this.bundleRef = null;
       this.s.setAnalysis(summary);
+      void this.saveSession();
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
       if (this.client.generation === gen) this.error('Analysis stopped', e);
@@ -299,7 +426,7 @@ export class Controller {
     this.running = null;
     this.s.setJob({ kind: 'loading', what: 'Stopping: restarting the model worker' });
     try {
-      await this.client.restart();
+      this.s.setBackendReport(await this.client.restart());
       const summary = await this.client.api.analyze({ ...this.s.settings, useCache: true, cacheOnly: true }, Comlink.proxy(() => undefined)).catch(() => null);
       if (summary) {
         this.client.bundle = null;

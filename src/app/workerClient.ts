@@ -4,7 +4,8 @@
  * what was loaded so a new worker gets the same backend, model and images back.
  */
 import * as Comlink from 'comlink';
-import type { BackendName, FileEntry, ImageOptions, WorkerApi } from '../worker/api';
+import type { BackendName, BackendReport, FileEntry, ImageOptions, WorkerApi } from '../worker/api';
+import { isWorkerLost } from '../worker/workerLost';
 
 export type Remote = Comlink.Remote<WorkerApi>;
 
@@ -21,7 +22,10 @@ export class WorkerClient {
   /** The bundle on screen, when it came from a bundle (re-opened in a new worker). */
   bundle: { url: string } | { files: FileEntry[] } | null = null;
   generation = 0;
-  /** Called when the worker script fails (e.g. cannot load): the message for the banner. */
+  /**
+   * Called when the worker can no longer be used: an uncaught error in it (or its script failing
+   * to load), a lost WebGPU device it reports, or `kill()`. The message is for the banner.
+   */
   onCrash: ((message: string) => void) | null = null;
 
   get api(): Remote {
@@ -31,27 +35,38 @@ export class WorkerClient {
 
   private spawn(): void {
     this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'codec-model-worker' });
-    this.worker.onerror = (e) => {
+    const worker = this.worker;
+    worker.onerror = (e) => {
       e.preventDefault();
-      this.onCrash?.(`the model worker failed: ${e.message || 'it could not load or crashed'}${e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : ''}`);
+      if (worker === this.worker) this.onCrash?.(`the model worker failed: ${e.message || 'it could not load or crashed'}${e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : ''}`);
     };
+    worker.addEventListener('message', (e: MessageEvent) => {
+      if (isWorkerLost(e.data) && worker === this.worker) this.onCrash?.(`the model worker lost its backend: ${e.data.message}`);
+    });
     this.remote = Comlink.wrap<WorkerApi>(this.worker);
     this.generation++;
   }
 
+  /** Ends the worker as a crash would (for tests): terminated from the page, then reported. */
+  kill(): void {
+    this.worker?.terminate();
+    this.onCrash?.('the model worker was terminated (simulated crash)');
+  }
+
   /** Ends the worker at once (whatever it is doing) and starts a new one with the same state. */
-  async restart(): Promise<void> {
+  async restart(): Promise<BackendReport> {
     this.remote?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = null;
     this.remote = null;
     const api = this.api;
-    await api.init({ backend: this.backendChoice });
+    const report = await api.init({ backend: this.backendChoice });
     if (this.modelFiles) await api.loadModel(this.modelFiles);
     else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
     if (this.imageFiles) await api.loadImages(this.imageFiles, this.imageOptions);
     else if (this.imageSetUrl) await api.loadImageSetUrl(this.imageSetUrl.url, { ...this.imageOptions, maxImages: this.imageSetUrl.maxImages });
     if (this.bundle) await api.loadBundle(this.bundle).catch(() => null);
+    return report;
   }
 }
 

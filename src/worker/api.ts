@@ -405,6 +405,8 @@ export interface WorkerApi {
   analyze(settings: AnalyzeSettings, onProgress: (p: Progress) => void): Promise<BundleSummary>;
   /** Asks a running analysis to stop at its next chunk (it keeps finished layers). */
   cancel(): void;
+  /** Test hook: fails as a crash would (see Session.crashForTest). */
+  crashForTest(kind: 'device-lost' | 'throw'): void;
   modeGrid(layer: string, source: Source): Promise<ModeGrid>;
   decomposition(image: number, layer: string, source: Source): Promise<Decomposition>;
   classMatrix(layer: string, source: Source): Promise<ClassMatrix>;

@@ -14,6 +14,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerFastGradients } from '../core/kernels/register';
 import { BACKEND_ORDER, type BackendCandidate, type BackendName, type BackendReport } from './api';
+import { reportLost } from './workerLost';
 
 /* The WebGPU adapter fields we read; typed here so the worker needs no @webgpu/types. */
 interface AdapterInfoLike {
@@ -260,4 +261,14 @@ export async function timeProbe(repeats = 3, sync = false): Promise<number> {
     r.dispose();
   }
   return (performance.now() - t0) / repeats;
+}
+
+/** When the running backend is WebGPU, reports its device's loss (not a deliberate destroy). */
+export function watchDeviceLost(): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
+  void device?.lost?.then((info) => {
+    if (info?.reason === 'destroyed' || tf.getBackend() !== 'webgpu') return;
+    reportLost('device-lost', `the WebGPU device was lost${info?.message ? ` (${info.message})` : ''}`);
+  });
 }

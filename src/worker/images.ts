@@ -118,7 +118,7 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
     }
     try {
       checkImageSize(h.width || 1, h.height || 1, e.path);
-      if (h.width * h.height > maxPixels) throw new Error(`${e.path}: ${h.width}x${h.height} is over the limit of ${maxPixels / 1e6} megapixels.`);
+      if (h.width * h.height > maxPixels) throw new Error(`${e.path}: ${h.width}x${h.height} is over the limit of ${maxPixels / 1e6} megapixels`);
     } catch (err) {
       skipped.push({ file: e.path, reason: (err as Error).message.replace(`${e.path}: `, '') });
       continue;

@@ -35,8 +35,9 @@ import type {
   Progress,
   WorkerApi,
 } from './api';
-import { chooseBackend, setupWasm, timeProbe } from './backend';
+import { chooseBackend, setupWasm, timeProbe, watchDeviceLost } from './backend';
 import { imagesForBudget } from '../core/attribution/memoryBudget';
+import { reportLost } from './workerLost';
 import { gradPass } from '../core/attribution/conductance';
 import { targetFn } from '../core/attribution/targets';
 import { batchTensor } from '../core/pipeline/imageBatch';
@@ -76,13 +77,27 @@ export class Session implements WorkerApi {
 
   async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
     this.report = await chooseBackend(options.backend ?? 'auto');
+    watchDeviceLost();
     return this.report;
+  }
+
+  /**
+   * Test hook: makes this worker fail as a crash would. 'device-lost' reports a lost WebGPU device
+   * (as watchDeviceLost does); 'throw' throws outside any call (an uncaught error).
+   */
+  crashForTest(kind: 'device-lost' | 'throw'): void {
+    if (kind === 'device-lost') reportLost('device-lost', 'the WebGPU device was lost (simulated)');
+    else
+      setTimeout(() => {
+        throw new Error('simulated crash');
+      }, 0);
   }
 
   async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
     if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
     this.dropLive();
     this.report = await chooseBackend(name);
+    watchDeviceLost();
     clearHeatmapCache();
     return this.report;
   }
@@ -274,7 +289,8 @@ export class Session implements WorkerApi {
             onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
           });
           files = result.files;
-          if (settings.useCache) await putCached(key, files);
+          // Always stored (the checkbox only says whether to reuse): a reload restores from it.
+          await putCached(key, files);
         }
         parts.push(files);
         done.push(layer);
