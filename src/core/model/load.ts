@@ -5,8 +5,9 @@
  * missing or of the wrong size, a layer class tfjs cannot run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CodecError } from '../errors';
+import { CodecError, oneLine } from '../errors';
 import { registerKerasLayers } from './architecturesLayers';
+import { checkTopologyWiring } from './topologyCheck';
 
 export interface LoadedModel {
   model: tf.LayersModel;
@@ -52,7 +53,7 @@ export function parseModelJson(bytes: Uint8Array, file = 'model.json', format: '
   try {
     json = JSON.parse(new TextDecoder().decode(bytes)) as ModelJson;
   } catch (e) {
-    fail(file, `not valid JSON (truncated or not a model.json): ${(e as Error).message}`);
+    fail(file, `not valid JSON (truncated or not a model.json): ${oneLine((e as Error).message)}`);
   }
   if (!json || typeof json !== 'object' || Array.isArray(json)) fail(file, 'expected a JSON object with modelTopology and weightsManifest.');
   if (depth(json) > MAX_JSON_DEPTH) fail(file, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
@@ -99,11 +100,12 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
   const jsonBytes = findFile(files, modelJsonName);
   if (!jsonBytes) fail(modelJsonName, 'not found among the files given (drop model.json together with its .bin shards).');
   const json = parseModelJson(jsonBytes, modelJsonName);
+  checkTopologyWiring(json.modelTopology, modelJsonName);
   const { weightSpecs, weightData, shardNames } = readWeights(json, files);
   registerKerasLayers();
   let model: tf.LayersModel;
   try {
-    model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology as object, weightSpecs, weightData }));
+    model = await buildLayersModel(json.modelTopology as object, weightSpecs, weightData);
   } catch (e) {
     const msg = (e as Error).message;
     const unknown = /Unknown layer: (\w+)/.exec(msg);
@@ -114,8 +116,33 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     }
     fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
   }
-  checkFinite(model, modelJsonName);
+  try {
+    checkFinite(model, modelJsonName);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
   return { model, modelJson: json, shardNames };
+}
+
+/**
+ * tf.loadLayersModel's steps (build the topology, decode the weights, load them strictly), but on a
+ * failure (a weight tfjs cannot place: renamed, wrong shape or dtype) the decoded weights and the
+ * half-built model are freed: tf.loadLayersModel leaks both.
+ */
+async function buildLayersModel(modelTopology: object, weightSpecs: tf.io.WeightsManifestEntry[], weightData: ArrayBuffer): Promise<tf.LayersModel> {
+  const model = await tf.models.modelFromJSON({ modelTopology } as unknown as Parameters<typeof tf.models.modelFromJSON>[0]);
+  let values: tf.NamedTensorMap = {};
+  try {
+    values = tf.io.decodeWeights(weightData, weightSpecs);
+    model.loadWeights(values, true);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  } finally {
+    tf.dispose(Object.values(values));
+  }
+  return model;
 }
 
 /** The weight shards model.json lists, checked present and sized right, joined in manifest order. */
