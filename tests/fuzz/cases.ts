@@ -201,6 +201,11 @@ function modelCases(src: FuzzSources, r: () => number): FuzzCase[] {
   edit('topology-missing', (m) => delete (m as { modelTopology?: unknown }).modelTopology, 'model.json');
   edit('layer-lambda', (m) => (m.modelTopology.config.layers[1].class_name = 'Lambda'), 'model.json');
   edit('layer-unknown', (m) => (m.modelTopology.config.layers[2].class_name = 'MyCustomLayer'), 'model.json');
+  // Wiring: tfjs' deserializer loops forever on a node naming a missing layer or a node index never made.
+  type Wired = { name: string; inbound_nodes: [string, number, number, object][][] };
+  edit('inbound-dangling', (m) => ((m.modelTopology.config.layers[3] as unknown as Wired).inbound_nodes[0][0][0] = 'conv9_conv'), 'model.json');
+  edit('inbound-node-index', (m) => ((m.modelTopology.config.layers[3] as unknown as Wired).inbound_nodes[0][0][1] = 7), 'model.json');
+  edit('output-dangling', (m) => ((m.modelTopology.config as unknown as { output_layers: unknown[] }).output_layers = [['nope', 0, 0]]), 'model.json');
   edit('layers-empty', (m) => (m.modelTopology.config.layers = []), 'model.json');
   edit('format-graph', (m) => (m.format = 'graph-model'), 'model.json');
 
