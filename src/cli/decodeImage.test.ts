@@ -44,8 +44,8 @@ describe('decodeImage', () => {
     expect(decodeImage(pngBytes(1, 1, [1, 2, 3, 255]), 'really-a-png.jpg').width).toBe(1);
     expect(sniffImage(jpegBytes(8, 8, [0, 0, 0]))).toBe('jpeg');
     const gif = new TextEncoder().encode('GIF89a\x01\x00\x01\x00');
-    expect(() => decodeImage(gif, 'photo.gif')).toThrow(/^decodeImage: photo\.gif: not a PNG or JPEG file\.$/);
-    expect(() => decodeImage(gif, 'photo.png')).toThrow(/^decodeImage: photo\.png: not a PNG or JPEG file\.$/);
+    expect(() => decodeImage(gif, 'photo.gif')).toThrow(/^decodeImage: photo\.gif: a GIF image; only PNG and JPEG are read\.$/);
+    expect(() => decodeImage(gif, 'photo.png')).toThrow(/^decodeImage: photo\.png: a GIF image; only PNG and JPEG are read\.$/);
     expect(() => decodeImage(new Uint8Array(0), 'e.png')).toThrow(/^decodeImage: e\.png: the file is empty\.$/);
   });
 

@@ -1,7 +1,8 @@
 /**
  * PNG and JPEG decoding in Node (pngjs sync API, jpeg-js), chosen by the magic bytes, never the
  * extension. The declared size is read from the header (PNG IHDR, JPEG SOFn) and checked before
- * decoding, so a 10,000 x 10,000 header is refused without allocating anything. Every failure is
+ * decoding, so a 10,000 x 10,000 header is refused without allocating anything. Animated PNGs
+ * (APNG), CMYK JPEGs and other formats (GIF, WebP, ...) are refused by name. Every failure is
  * one ImageError line: `decodeImage: <file>: <what>`.
  */
 import jpeg from 'jpeg-js';
@@ -36,6 +37,12 @@ export function pngSize(b: Uint8Array): { width: number; height: number } | null
  * skipped; fill bytes (0xFF runs) and stand-alone markers (TEM, RSTn) carry no length.
  */
 export function jpegSize(b: Uint8Array): { width: number; height: number } | null {
+  const f = jpegFrame(b);
+  return f && { width: f.width, height: f.height };
+}
+
+/** jpegSize plus the number of colour components (1 grey, 3 YCbCr/RGB, 4 CMYK/YCCK). */
+export function jpegFrame(b: Uint8Array): { width: number; height: number; components: number } | null {
   let i = 2;
   while (i + 1 < b.length) {
     if (b[i] !== 0xff) return null;
@@ -49,11 +56,38 @@ export function jpegSize(b: Uint8Array): { width: number; height: number } | nul
     if (len < 2) return null;
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
-      if (i + 7 > b.length) return null;
-      return { height: (b[i + 3] << 8) | b[i + 4], width: (b[i + 5] << 8) | b[i + 6] };
+      if (i + 8 > b.length) return null;
+      return { height: (b[i + 3] << 8) | b[i + 4], width: (b[i + 5] << 8) | b[i + 6], components: b[i + 7] };
     }
     i += len;
   }
+  return null;
+}
+
+/**
+ * Whether a PNG is animated (APNG): an acTL chunk before the first IDAT. Walks the chunks by their
+ * lengths; a truncated chunk list ends the walk (the decoder then reports the damage).
+ */
+export function isAnimatedPng(b: Uint8Array): boolean {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 8; i + 8 <= b.length; ) {
+    const len = v.getUint32(i);
+    const type = String.fromCharCode(b[i + 4], b[i + 5], b[i + 6], b[i + 7]);
+    if (type === 'acTL') return true;
+    if (type === 'IDAT' || type === 'IEND') return false;
+    i += 12 + len;
+  }
+  return false;
+}
+
+/** Formats other than PNG and JPEG that people drop, by their magic bytes, for a clearer refusal. */
+function otherFormat(b: Uint8Array): string | null {
+  const ascii = (n: number, off = 0) => String.fromCharCode(...b.subarray(off, off + n));
+  if (ascii(6) === 'GIF87a' || ascii(6) === 'GIF89a') return 'a GIF image';
+  if (ascii(4) === 'RIFF' && ascii(4, 8) === 'WEBP') return 'a WebP image';
+  if (ascii(2) === 'BM') return 'a BMP image';
+  if (ascii(4) === 'II*\0' || ascii(4) === 'MM\0*') return 'a TIFF image';
+  if (ascii(4, 4) === 'ftyp') return 'an HEIC/AVIF image';
   return null;
 }
 
@@ -74,6 +108,7 @@ export function decodeImage(bytes: Uint8Array, file: string): Pixels & { channel
     const size = pngSize(bytes);
     if (!size) fail(file, 'truncated or corrupt PNG (no IHDR header).');
     checkImageSize(size.width, size.height, file, 'decodeImage');
+    if (isAnimatedPng(bytes)) fail(file, 'an animated PNG (APNG); only still images are read (export one frame as PNG).');
     let png: PNG;
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -84,9 +119,11 @@ export function decodeImage(bytes: Uint8Array, file: string): Pixels & { channel
     return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height, channels: 4, name: file };
   }
   if (format === 'jpeg') {
-    const size = jpegSize(bytes);
+    const size = jpegFrame(bytes);
     if (!size) fail(file, 'truncated or corrupt JPEG (no frame header before the image data).');
     checkImageSize(size.width, size.height, file, 'decodeImage');
+    if (size.components === 4) fail(file, 'a CMYK JPEG (4 colour components); only greyscale and RGB JPEGs are read (save it as RGB).');
+    if (size.components !== 1 && size.components !== 3) fail(file, `corrupt JPEG (${size.components} colour components; expected 1 or 3).`);
     let img: { width: number; height: number; data: Uint8Array };
     try {
       img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB });
@@ -96,5 +133,6 @@ export function decodeImage(bytes: Uint8Array, file: string): Pixels & { channel
     if (img.data.length !== img.width * img.height * 4) fail(file, `corrupt JPEG (${img.data.length} bytes of pixels for ${img.width}x${img.height}).`);
     return { data: img.data, width: img.width, height: img.height, channels: 4, name: file };
   }
-  fail(file, 'not a PNG or JPEG file.');
+  const other = otherFormat(bytes);
+  fail(file, other ? `${other}; only PNG and JPEG are read.` : 'not a PNG or JPEG file.');
 }

@@ -92,6 +92,6 @@ describe('readImageFolder', () => {
     await expect(readImageFolder(dir, { preprocessing: pre })).rejects.toThrow(new RegExp(`^readImageFolder: ${dir.replace(/[.\\]/g, '\\$&')}: no PNG or JPEG images found\\.$`));
     await expect(readImageFolder(path.join(dir, 'nope'), { preprocessing: pre })).rejects.toThrow(/^readImageFolder: .*nope: no such folder\.$/);
     writeFileSync(path.join(dir, 'fake.png'), 'GIF89a');
-    await expect(readImageFolder(dir, { preprocessing: pre })).rejects.toThrow(/^decodeImage: fake\.png: not a PNG or JPEG file\.$/);
+    await expect(readImageFolder(dir, { preprocessing: pre })).rejects.toThrow(/^decodeImage: fake\.png: a GIF image; only PNG and JPEG are read\.$/);
   });
 });

@@ -33,6 +33,15 @@ export function throwIfAborted(signal: AbortSignal | undefined, where: string): 
   if (signal?.aborted) throw new CodecError('CancelledError', `${where}: cancelled.`);
 }
 
+/**
+ * A message from elsewhere (JSON.parse quotes the input, which may hold newlines and binary) as
+ * one printable line of at most `max` characters.
+ */
+export function oneLine(message: string, max = 200): string {
+  const s = message.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}
+
 /** The plain `{name, message}` of any thrown value, for the worker boundary and the CLI. */
 export function errorInfo(e: unknown): { name: string; message: string } {
   if (e instanceof Error) return { name: e.name, message: e.message };

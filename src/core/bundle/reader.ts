@@ -4,7 +4,7 @@
  * first (with file sizes when they are known: a map); arrays are decoded on first use, checked
  * against their declared shape, and cached (a failed read is not cached, so it can be retried).
  */
-import { CodecError } from '../errors';
+import { CodecError, oneLine } from '../errors';
 import { decodeArray, type NumArray } from './arrays';
 import { checkCsr, csrToDense, type Csr } from './csr';
 import { MANIFEST_FILE, type ArrayRef, type BundleManifest, type CsrRef } from './manifest';
@@ -28,6 +28,9 @@ export interface Bundle {
 const fail = (file: string, msg: string): never => {
   throw new CodecError('BundleError', `bundle: ${file}: ${msg}`);
 };
+
+/** A CSR matrix's errors name its row pointer and column index files (a problem may be in either). */
+const csrWhere = (ref: CsrRef) => `bundle: ${ref.rowPtr.file}, ${ref.colIdx.file}`;
 
 function reader(source: BundleSource): (file: string) => Promise<Uint8Array> {
   if (source instanceof Map) {
@@ -53,7 +56,7 @@ export async function readBundle(source: BundleSource): Promise<Bundle> {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    fail(MANIFEST_FILE, `not valid JSON (${(e as Error).message}).`);
+    fail(MANIFEST_FILE, `not valid JSON (${oneLine((e as Error).message)}).`);
   }
   const manifest = validateManifest(json, source instanceof Map ? (f) => source.get(f)?.length : undefined);
 
@@ -77,14 +80,14 @@ export async function readBundle(source: BundleSource): Promise<Bundle> {
       rows: ref.shape[0],
       cols: ref.shape[1],
     };
-    checkCsr(c, `bundle: ${ref.rowPtr.file}, ${ref.colIdx.file}`);
+    checkCsr(c, csrWhere(ref));
     return c;
   };
   return {
     manifest,
     getArray,
     getCsr,
-    getDense: async (ref) => csrToDense(await getCsr(ref), `bundle: ${ref.rowPtr.file}, ${ref.colIdx.file}`),
+    getDense: async (ref) => csrToDense(await getCsr(ref), csrWhere(ref)),
     getFile: async (file) => (isSafeBundlePath(file) ? get(file) : fail(file, 'not a relative path inside the bundle.')),
   };
 }

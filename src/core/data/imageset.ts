@@ -4,7 +4,7 @@
  *   {"format": "codec-imageset", "version": 1, "count", "height", "width", "channels",
  *    "data": "<file>.bin", "labels"?: [...], "classNames"?: [...], "names"?: [...]}
  */
-import { CodecError } from '../errors';
+import { CodecError, oneLine } from '../errors';
 
 export interface ImageSetHeader {
   format: 'codec-imageset';
@@ -35,7 +35,7 @@ export function parseImageSetHeader(text: string, file = 'imageset.json'): Image
   try {
     h = JSON.parse(text) as ImageSetHeader;
   } catch (e) {
-    fail(file, `not valid JSON (${(e as Error).message}).`);
+    fail(file, `not valid JSON (${oneLine((e as Error).message)}).`);
   }
   if (h?.format !== 'codec-imageset') fail(file, `format must be "codec-imageset", but got ${JSON.stringify(h?.format)}.`);
   if (h.version !== 1) fail(file, `unsupported version ${JSON.stringify(h.version)} (expected 1).`);

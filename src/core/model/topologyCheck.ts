@@ -1,7 +1,7 @@
 /**
  * Checks a Keras/tfjs LayersModel topology before tfjs builds it. tfjs's functional-model
- * builder loops forever on an inbound node that names a layer the model does not have (or on a
- * cycle), and allocates whatever input shape the file declares; both come
+ * builder loops forever on an inbound node that names a layer the model does not have, a node
+ * index that layer never makes, or a cycle, and allocates whatever input shape the file declares; both come
  * from a hand-edited or corrupted model.json, so they are refused here with a one-line
  * message naming the file and the layer.
  */
@@ -66,8 +66,10 @@ export function checkTopology(topology: unknown, file: string): void {
     for (const [name, l] of byName) {
       for (const [ref, nodeIndex] of inboundRefs(l.inbound_nodes)) {
         if (!byName.has(ref)) fail(file, `layer "${name}" takes its input from "${ref}", which is not a layer of ${path || 'the model'}.`);
-        // (Node indices are not checked: a nested model counts its own construction node too.)
-        if (!Number.isInteger(nodeIndex) || nodeIndex < 0) fail(file, `layer "${name}" reads node ${nodeIndex} of "${ref}".`);
+        // A node index the layer never makes hangs tfjs too. A model's node 0 is its own (an
+        // InputLayer, a nested model built on its own), so the index may reach the count of calls.
+        const calls = Array.isArray(byName.get(ref)!.inbound_nodes) ? (byName.get(ref)!.inbound_nodes as unknown[]).length : 0;
+        if (!Number.isInteger(nodeIndex) || nodeIndex < 0 || nodeIndex > calls) fail(file, `layer "${name}" reads node ${nodeIndex} of "${ref}", which is called ${calls} time(s) (corrupt topology).`);
       }
     }
     for (const key of ['input_layers', 'output_layers'] as const) {
