@@ -114,7 +114,7 @@ export async function loadModelFromFiles(files: Map<string, Uint8Array>, modelJs
     }
     fail(modelJsonName, `tfjs could not build the model: ${msg.split('\n')[0]}`);
   }
-  checkFinite(model, modelJsonName);
+  await checkFinite(model, modelJsonName);
   return { model, modelJson: json, shardNames };
 }
 
@@ -148,9 +148,11 @@ export function readWeights(json: ModelJson, files: Map<string, Uint8Array>): { 
 }
 
 /** Refuses models with NaN or Inf weights, naming the weight. */
-function checkFinite(model: tf.LayersModel, file: string): void {
+async function checkFinite(model: tf.LayersModel, file: string): Promise<void> {
   for (const w of model.weights) {
-    const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(w.read()))).dataSync()[0]);
+    const t = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(w.read()))));
+    const bad = (await t.data())[0];
+    t.dispose();
     if (bad) fail(file, `weight ${w.name} contains NaN or Inf values.`);
   }
 }
