@@ -33,6 +33,7 @@ import type {
   ModelInfo,
   Preprocessing,
   Progress,
+  SaeEpoch,
   WorkerApi,
 } from './api';
 import { chooseBackend, setupWasm, timeProbe } from './backend';
@@ -209,7 +210,7 @@ export class Session implements WorkerApi {
     const t0 = performance.now();
     const done: string[] = [];
     const parts: Map<string, Uint8Array>[] = [];
-    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes };
+    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
     const n = images.set.n;
     // The engine checks for a cancel between passes and sizes a pass's path points to a memory
     // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -217,7 +218,7 @@ export class Session implements WorkerApi {
     const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
     const batchSize = Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1)))));
     let cached = 0;
-    const report = (li: number, imgDone: number, stage: string, layer?: string) => {
+    const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
       const frac = (li + imgDone / n) / layers.length;
       const elapsed = performance.now() - t0;
       const computedFrac = frac - cached / layers.length;
@@ -230,6 +231,7 @@ export class Session implements WorkerApi {
         layersDone: [...done],
         elapsedMs: elapsed,
         etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
+        sae,
       });
     };
     try {
@@ -255,6 +257,7 @@ export class Session implements WorkerApi {
             steps: settings.steps,
             baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
             sae: settings.modes ? 'stsae' : 'none',
+            saeEpochs: settings.saeEpochs,
             saeOn: 'both',
             batchSize,
             classNames: images.info.classNames ?? model.info.classNames ?? undefined,
@@ -263,6 +266,7 @@ export class Session implements WorkerApi {
             backend: tf.getBackend(),
             signal: ctrl.signal,
             onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
+            onSaeEpoch: (e) => report(li, n, `sparse autoencoders (${e.source}, epoch ${e.epoch})`, layer, e),
           });
           files = result.files;
           if (settings.useCache) await putCached(key, files);

@@ -4,6 +4,7 @@ import type { Baseline, Method, Target } from '../../worker/api';
 import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
 import { DropZone } from './DropZone';
+import { LiveLossCurve } from './LiveLossCurve';
 
 export function LoadPanel() {
   const controller = useController();
@@ -219,6 +220,7 @@ export function JobBar() {
     <div className="jobbar" data-testid="jobbar">
       <b className="small">Analyzing</b>
       <ProgressBar />
+      <LiveLossCurve />
       <button type="button" onClick={() => void controller.cancel()} disabled={job.cancelling} data-testid="cancel-top">
         {job.cancelling ? 'Stopping…' : 'Cancel'}
       </button>
