@@ -4,7 +4,10 @@
  * cancelled, and no request leaves the page's origin meanwhile.
  */
 import { loadOwn, setSteps } from './lib/app.mjs';
-import { expect, shot, state, test, until } from './lib/harness.mjs';
+import path from 'node:path';
+import { expect, shot, SHOTS, state, test, until } from './lib/harness.mjs';
+
+const shotPath = (name) => path.join(SHOTS, `${name}.png`);
 
 test('uploading a model and images analyzes them with progress', async ({ page, baseUrl }) => {
   const origin = new URL(baseUrl).origin;
@@ -19,12 +22,27 @@ test('uploading a model and images analyzes them with progress', async ({ page, 
   await page.click('[data-testid="analyze"]');
   // Progress: the bar appears with counts; sample it while the analysis runs.
   const seen = [];
+  const curves = [];
+  let curveShot = false;
   await until(async () => {
     const p = await state(page, (s) => (s.job.kind === 'analyzing' && s.job.progress ? { done: s.job.progress.done, total: s.job.progress.total, layers: s.job.progress.layersDone.length, eta: s.job.progress.etaMs } : null));
     if (p) seen.push(p);
     if (p && seen.length === 3) await shot(page, 'analysis-progress');
+    // The live SAE loss curve: points in the store, and the same count drawn in the progress bar.
+    const curve = await state(page, (s) => (s.job.kind === 'analyzing' && s.job.curves ? Object.values(s.job.curves).map((c) => c.train.length) : null));
+    if (curve) {
+      const drawn = Number(await page.locator('[data-testid="live-loss"]').getAttribute('data-points', { timeout: 1000 }).catch(() => 0));
+      curves.push({ max: Math.max(...curve), drawn });
+      if (!curveShot && drawn >= 3) {
+        curveShot = true;
+        await page.locator('[data-testid="jobbar"]').screenshot({ path: shotPath('sae-live-loss') }).catch(() => {});
+      }
+    }
     return state(page, (s) => s.job.kind === 'idle');
   }, 'the analysis to finish', 90000, 50);
+  console.log(`      live SAE loss curve: ${curves.length} samples, up to ${Math.max(0, ...curves.map((c) => c.max))} epochs in one fit, up to ${Math.max(0, ...curves.map((c) => c.drawn))} drawn`);
+  expect(curves.some((c) => c.max >= 2), `the SAE loss curve got points while training: ${JSON.stringify(curves.slice(-3))}`);
+  expect(curves.some((c) => c.drawn >= 2), 'the live loss curve is drawn in the progress bar');
   expect(seen.length > 0, 'progress was reported');
   expect(seen.every((p) => p.total === 200), `progress counts images out of 200: ${JSON.stringify(seen.slice(0, 3))}`);
   expect(seen.some((p) => p.eta !== null), 'an ETA was shown');
@@ -43,7 +61,7 @@ test('uploading a model and images analyzes them with progress', async ({ page, 
   const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
   expect(foreign.length === 0, `no request leaves the origin: ${foreign.slice(0, 5).join(', ')}`);
   console.log(`      ${requests.length} requests, all to ${origin}`);
-});
+}, { timeout: 180000 });
 
 test('a re-run of the same analysis comes from the IndexedDB cache', async ({ page, baseUrl }) => {
   await loadOwn(page, baseUrl);

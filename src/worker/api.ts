@@ -109,6 +109,17 @@ export interface AnalyzeSettings {
   memoryBudgetMiB?: number;
   /** Only gather cached layers, compute nothing (restoring finished layers after a worker restart). */
   cacheOnly?: boolean;
+  /** At most this many SAE epochs (default: the engine's, with early stopping); for quick checks. */
+  saeEpochs?: number;
+}
+
+/** One SAE epoch of a layer's dictionary on one source (the loss curve's point). */
+export interface SaeEpoch {
+  layer: string;
+  source: string;
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
 }
 
 export interface Progress {
@@ -124,6 +135,8 @@ export interface Progress {
   elapsedMs: number;
   /** Estimated time left; null until there is enough to estimate. */
   etaMs: number | null;
+  /** During SAE training: the epoch just finished (one point of the live loss curve). */
+  sae?: SaeEpoch;
   /** SAE training curve so far (train loss per epoch), when training. */
   loss?: number[];
 }

@@ -76,7 +76,7 @@ export async function computeHeatmap(ctx: HeatmapContext, req: HeatmapRequest, c
     resolution = 'input';
     const x = tf.tensor4d(ctx.x, [1, ...ctx.inputShape]);
     try {
-      const r = inputModeMap(ctx.exec, x, req.layer, channels, ctx.target, Math.max(0, ctx.targetClass));
+      const r = await inputModeMap(ctx.exec, x, req.layer, channels, ctx.target, Math.max(0, ctx.targetClass));
       values = r.signed;
       mask = referenceMask(r.gradXInput, H, W, ctx.inputShape[2]);
     } finally {

@@ -33,6 +33,7 @@ import type {
   ModelInfo,
   Preprocessing,
   Progress,
+  SaeEpoch,
   WorkerApi,
 } from './api';
 import { chooseBackend, setupWasm, timeProbe, watchDeviceLost } from './backend';
@@ -229,7 +230,7 @@ export class Session implements WorkerApi {
     const t0 = performance.now();
     const done: string[] = [];
     const parts: Map<string, Uint8Array>[] = [];
-    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes };
+    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
     const n = images.set.n;
     // The engine checks for a cancel between passes and sizes a pass's path points to the memory
     // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -240,7 +241,7 @@ export class Session implements WorkerApi {
     const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
     const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
     let cached = 0;
-    const report = (li: number, imgDone: number, stage: string, layer?: string) => {
+    const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
       const frac = (li + imgDone / n) / layers.length;
       const elapsed = performance.now() - t0;
       const computedFrac = frac - cached / layers.length;
@@ -253,6 +254,7 @@ export class Session implements WorkerApi {
         layersDone: [...done],
         elapsedMs: elapsed,
         etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
+        sae,
       });
     };
     try {
@@ -278,6 +280,7 @@ export class Session implements WorkerApi {
             steps: settings.steps,
             baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
             sae: settings.modes ? 'stsae' : 'none',
+            saeEpochs: settings.saeEpochs,
             saeOn: 'both',
             batchSize: batchFor(layer),
             memoryBudgetBytes,
@@ -287,6 +290,7 @@ export class Session implements WorkerApi {
             backend: tf.getBackend(),
             signal: ctrl.signal,
             onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
+            onSaeEpoch: (e) => report(li, n, `sparse autoencoders (${e.source}, epoch ${e.epoch})`, layer, e),
           });
           files = result.files;
           // Always stored (the checkbox only says whether to reuse): a reload restores from it.

@@ -65,6 +65,7 @@ export function Header() {
           {backend ? (
             <>
               <span className={`dot ${backend.active}`} /> {backend.active}
+              {backend.active === 'wasm' && backend.wasmThreads ? ` · ${backend.wasmThreads} thread${backend.wasmThreads === 1 ? '' : 's'}` : ''}
               {backend.forced ? (backend.wanted === backend.active ? ' (forced)' : ` (${backend.wanted} failed)`) : ''}
             </>
           ) : (
@@ -84,7 +85,7 @@ export function Header() {
                 ))}
               </tbody>
             </table>
-            <p className="muted">{backend.crossOriginIsolated ? 'Cross-origin isolated: multi-threaded WASM available.' : 'Not cross-origin isolated: WASM runs single-threaded.'}</p>
+            <p className="muted">{backend.crossOriginIsolated ? `Cross-origin isolated: multi-threaded WASM available (${backend.wasmThreads ?? 'threads set when WASM starts'}${backend.wasmThreads ? ` thread${backend.wasmThreads === 1 ? '' : 's'}` : ''}).` : 'Not cross-origin isolated (the host sends no COOP/COEP headers): WASM runs single-threaded SIMD.'}</p>
             <label>
               Use{' '}
               <select

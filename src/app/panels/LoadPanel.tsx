@@ -5,6 +5,7 @@ import { passBytes } from '../../core/attribution/memoryBudget';
 import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
 import { DropZone } from './DropZone';
+import { LiveLossCurve } from './LiveLossCurve';
 
 export function LoadPanel() {
   const controller = useController();
@@ -256,6 +257,7 @@ export function JobBar() {
     <div className="jobbar" data-testid="jobbar">
       <b className="small">Analyzing</b>
       <ProgressBar />
+      <LiveLossCurve />
       <button type="button" onClick={() => void controller.cancel()} disabled={job.cancelling} data-testid="cancel-top">
         {job.cancelling ? 'Stopping…' : 'Cancel'}
       </button>

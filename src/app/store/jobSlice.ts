@@ -3,7 +3,10 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { AnalyzeSettings, Preprocessing, Progress } from '../../worker/api';
 import type { AppState } from './store';
 
-export type Job = { kind: 'idle' } | { kind: 'loading'; what: string } | { kind: 'analyzing'; progress: Progress | null; cancelling: boolean };
+export type Job = { kind: 'idle' } | { kind: 'loading'; what: string } | { kind: 'analyzing'; progress: Progress | null; cancelling: boolean; curves?: LossCurves };
+
+/** Live SAE loss curves of the analysis in flight, keyed `layer · source`: one entry per epoch. */
+export type LossCurves = Record<string, { train: number[]; val: number[] }>;
 
 export interface BannerMessage {
   id: number;
@@ -41,7 +44,15 @@ export const createJobSlice: StateCreator<AppState, [], [], JobSlice> = (set, ge
   setJob: (job) => set({ job }),
   setProgress: (progress) => {
     const j = get().job;
-    if (j.kind === 'analyzing') set({ job: { ...j, progress } });
+    if (j.kind !== 'analyzing') return;
+    let curves = j.curves;
+    if (progress.sae) {
+      const { layer, source, trainLoss, valLoss } = progress.sae;
+      const key = `${layer} · ${source}`;
+      const c = curves?.[key] ?? { train: [], val: [] };
+      curves = { ...curves, [key]: { train: [...c.train, trainLoss], val: [...c.val, valLoss] } };
+    }
+    set({ job: { ...j, progress, curves } });
   },
   pushMessage: (m) => {
     const id = nextId++;

@@ -135,3 +135,24 @@ describe('sortCards', () => {
     expect(sortCards(cards, 'share').map((c) => c.id)).toEqual([1, 2, 3]);
   });
 });
+
+describe('live SAE loss curves', () => {
+  it('setProgress appends each SAE epoch to its layer and source, and ignores progress without one', () => {
+    const store = createAppStore();
+    const base = { stage: 'sparse autoencoders', done: 4, total: 4, unit: 'images', layersDone: [], elapsedMs: 1, etaMs: null };
+    store.getState().setJob({ kind: 'analyzing', progress: null, cancelling: false });
+    const pts = [
+      { layer: 'c1', source: 'contributions', epoch: 1, trainLoss: 3, valLoss: 4 },
+      { layer: 'c1', source: 'contributions', epoch: 2, trainLoss: 2, valLoss: 3.5 },
+      { layer: 'c1', source: 'activations', epoch: 1, trainLoss: 9, valLoss: 8 },
+    ];
+    for (const sae of pts) store.getState().setProgress({ ...base, sae });
+    store.getState().setProgress(base);
+    const j = store.getState().job;
+    if (j.kind !== 'analyzing') throw new Error('not analyzing');
+    expect(j.curves).toEqual({ 'c1 · contributions': { train: [3, 2], val: [4, 3.5] }, 'c1 · activations': { train: [9], val: [8] } });
+    store.getState().setJob({ kind: 'idle' });
+    store.getState().setProgress({ ...base, sae: pts[0] });
+    expect(store.getState().job).toEqual({ kind: 'idle' });
+  });
+});

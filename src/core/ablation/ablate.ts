@@ -22,7 +22,9 @@ export interface AblationOutputs {
 
 export class AblationSession {
   private frontier: Frontier;
-  private readonly beforeProbs: Float32Array;
+  /** Softmax before ablation, on the GPU/WASM side until read (sync or async, once). */
+  private beforeT: tf.Tensor | null;
+  private beforeRead: Float32Array | null = null;
   readonly channels: number;
   readonly numClasses: number;
   readonly batch: number;
@@ -38,10 +40,31 @@ export class AblationSession {
     this.channels = info.outputShape[info.outputShape.length - 1];
     this.batch = x.shape[0];
     this.frontier = exec.forwardTo(x, layer);
-    const p = tf.tidy(() => tf.softmax(asMatrix(exec.runFrom(this.frontier).outputs[0])));
-    this.numClasses = p.shape[1]!;
-    this.beforeProbs = p.dataSync() as Float32Array;
-    p.dispose();
+    this.beforeT = tf.tidy(() => tf.softmax(asMatrix(exec.runFrom(this.frontier).outputs[0])));
+    this.numClasses = this.beforeT.shape[1]!;
+  }
+
+  private get beforeProbs(): Float32Array {
+    if (!this.beforeRead) {
+      this.beforeRead = this.beforeT!.dataSync() as Float32Array;
+      this.dropBefore();
+    }
+    return this.beforeRead;
+  }
+
+  private dropBefore(): void {
+    this.beforeT?.dispose();
+    this.beforeT = null;
+  }
+
+  /** The outputs before ablation, read asynchronously (for WebGPU, where a synchronous read can lose the device). */
+  async beforeAsync(): Promise<Float32Array> {
+    if (!this.beforeRead) {
+      const t = this.beforeT!;
+      this.beforeRead = (await t.data()) as Float32Array;
+      if (this.beforeT === t) this.dropBefore();
+    }
+    return this.beforeRead;
   }
 
   /** Outputs with the channel mask (C) applied at the layer. */
@@ -57,6 +80,21 @@ export class AblationSession {
     return out;
   }
 
+  /** withMask with asynchronous reads. */
+  async withMaskAsync(mask: Float32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
+    check(mask.length === this.channels, () => `AblationSession: mask has ${mask.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
+    const [p, z] = tf.tidy(() => {
+      const m = tf.tensor1d(mask);
+      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
+      return [tf.softmax(zz), zz];
+    });
+    try {
+      return { probs: (await p.data()) as Float32Array, logits: (await z.data()) as Float32Array };
+    } finally {
+      tf.dispose([p, z]);
+    }
+  }
+
   /** Ablates the top pct% channels by `scores` (a mode's atom over channels). */
   ablate(scores: Float32Array, pct: number, kind: AblationKind): AblationOutputs {
     const top = topChannels(scores, pct);
@@ -70,5 +108,6 @@ export class AblationSession {
 
   dispose(): void {
     disposeFrontier(this.frontier);
+    this.dropBefore();
   }
 }

@@ -58,11 +58,12 @@ export async function ablationCorrectness(
     const s = new AblationSession(exec, x, layer);
     x.dispose();
     try {
-      for (let i = start; i < end; i++) base[i] = argmax(s.before, i - start, s.numClasses) === labels[i] ? 1 : 0;
-      masks.forEach((m, pi) => {
-        const { probs } = s.withMask(m);
+      const before = await s.beforeAsync();
+      for (let i = start; i < end; i++) base[i] = argmax(before, i - start, s.numClasses) === labels[i] ? 1 : 0;
+      for (const [pi, m] of masks.entries()) {
+        const { probs } = await s.withMaskAsync(m);
         for (let i = start; i < end; i++) after[pi][i] = argmax(probs, i - start, s.numClasses) === labels[i] ? 1 : 0;
-      });
+      }
     } finally {
       s.dispose();
     }

@@ -24,14 +24,14 @@ export async function actGrad(exec: HookableModel, x: tf.Tensor, options: ActGra
   check(layers.length > 0, () => `actGrad: layers must name at least one layer, but got none.`);
   const infos = layers.map((l) => exec.layer(l));
   const b = x.shape[0];
-  const fwd = forwardAtX(exec, x, target);
+  const fwd = await forwardAtX(exec, x, target);
   const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
   const x0 = tf.zerosLike(x);
   const { a, g, f } = gradPass(exec, x0, x, [1], layers, infos.map((i) => i.outputShape), targetFn(target), classIdx);
   try {
-    const F = f.dataSync() as Float32Array;
+    const F = (await f.data()) as Float32Array;
     const out = new Map<string, LayerAttribution>();
-    layers.forEach((l, i) => {
+    for (const [i, l] of layers.entries()) {
       const m = tf.tidy(() => {
         const prod = tf.mul(a[i], g[i]);
         if (!normalize) return prod;
@@ -39,9 +39,9 @@ export async function actGrad(exec: HookableModel, x: tf.Tensor, options: ActGra
         const shape = [b, ...Array(a[i].rank - 1).fill(1)];
         return tf.div(prod, tf.reshape(tf.maximum(norm, 1e-12), shape));
       });
-      out.set(l, finishLayer(l, m, a[i], null, false, keepMaps));
+      out.set(l, await finishLayer(l, m, a[i], null, false, keepMaps));
       m.dispose();
-    });
+    }
     return { method: normalize ? 'act-grad-norm' : 'act-grad', layers: out, F, F0: new Float32Array(b).fill(NaN), targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };
   } finally {
     tf.dispose([...a, ...g, f, classIdx, x0]);

@@ -49,7 +49,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
   check(x.shape[0] > 0, () => `conductance: the input batch is empty.`);
   const infos = layers.map((l) => exec.layer(l));
   const b = x.shape[0];
-  const fwd = forwardAtX(exec, x, target);
+  const fwd = await forwardAtX(exec, x, target);
   const x0 = makeBaseline(x, baseline);
   const perSample = exec.layers().reduce((s, l) => s + l.outputShape.reduce((p, d) => p * Math.max(d, 1), 1), 0);
   const size = infos.map((i) => i.outputShape.reduce((p, d) => p * d, 1));
@@ -70,7 +70,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
       const n = al.length;
       // One forward + backward over n*B interpolated inputs, all layers at once.
       const { a, g, f } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx);
-      const fv = f.dataSync();
+      const fv = await f.data();
       if (start === 0) F0.set(fv.subarray(0, b));
       if (end === steps) F1.set(fv.subarray((n - 1) * b, n * b));
       f.dispose();
@@ -109,7 +109,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
       const shape = infos[l].outputShape;
       const m = tf.reshape(accum[l], [b, ...shape]);
       const act = tf.reshape(prevA![l], [b, ...shape]);
-      out.set(layers[l], finishLayer(layers[l], m, act, dF, infos[l].isCut, keepMaps));
+      out.set(layers[l], await finishLayer(layers[l], m, act, dF, infos[l].isCut, keepMaps));
       tf.dispose([m, act]);
     }
     return { method: 'conductance', layers: out, F: F1, F0, targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };

@@ -21,15 +21,16 @@ export interface ForwardAtX {
 }
 
 /** Forward pass at x: softmax probabilities and each image's target class (fixed along the path). */
-export function forwardAtX(exec: HookableModel, x: tf.Tensor, target: TargetSpec): ForwardAtX {
+export async function forwardAtX(exec: HookableModel, x: tf.Tensor, target: TargetSpec): Promise<ForwardAtX> {
   const b = x.shape[0];
   const [probsT, predT] = tf.tidy(() => {
     const z = asMatrix(exec.predict(x));
     return [tf.softmax(z), tf.argMax(z, 1)];
   });
   const numClasses = probsT.shape[1]!;
-  const probs = probsT.dataSync() as Float32Array;
-  const pred = predT.dataSync() as Int32Array;
+  // Asynchronous reads throughout: a synchronous one loses the WebGPU device in some browsers.
+  const probs = (await probsT.data()) as Float32Array;
+  const pred = (await predT.data()) as Int32Array;
   probsT.dispose();
   predT.dispose();
   let classIdx = Int32Array.from(pred);
@@ -45,14 +46,14 @@ export function forwardAtX(exec: HookableModel, x: tf.Tensor, target: TargetSpec
 }
 
 /** Reductions and completeness of one layer's map M (B, ...shape); disposes nothing it is given. */
-export function finishLayer(
+export async function finishLayer(
   name: string,
   m: tf.Tensor,
   actAtX: tf.Tensor,
   dF: Float32Array | null,
   isCut: boolean,
   keepMaps: boolean,
-): LayerAttribution {
+): Promise<LayerAttribution> {
   const b = m.shape[0];
   const shape = m.shape.slice(1);
   const channels = shape[shape.length - 1];
@@ -64,17 +65,17 @@ export function finishLayer(
     name,
     shape,
     channels,
-    net: net.dataSync() as Float32Array,
-    ei: ei.dataSync() as Float32Array,
-    actNet: actNet.dataSync() as Float32Array,
-    total: total.dataSync() as Float32Array,
+    net: (await net.data()) as Float32Array,
+    ei: (await ei.data()) as Float32Array,
+    actNet: (await actNet.data()) as Float32Array,
+    total: (await total.data()) as Float32Array,
     completeness: null,
   };
-  const abs = totalAbs.dataSync();
+  const abs = await totalAbs.data();
   tf.dispose([net, ei, actNet, total, totalAbs]);
   if (keepMaps) {
-    out.map = m.dataSync() as Float32Array;
-    out.actMap = actAtX.dataSync() as Float32Array;
+    out.map = (await m.data()) as Float32Array;
+    out.actMap = (await actAtX.data()) as Float32Array;
   }
   if (isCut && dF) {
     out.completeness = Float32Array.from(out.total, (s, i) => completenessError(s, dF[i], abs[i]));

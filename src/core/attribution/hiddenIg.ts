@@ -41,7 +41,7 @@ export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: H
   check(Number.isInteger(steps) && steps >= 1, () => `hiddenPathIg: steps must be an integer >= 1, but got ${steps}.`);
   check(layers.length > 0, () => `hiddenPathIg: layers must name at least one layer, but got none.`);
   const b = x.shape[0];
-  const fwd = forwardAtX(exec, x, target);
+  const fwd = await forwardAtX(exec, x, target);
   const tgt = targetFn(target);
   const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
   const x0 = makeBaseline(x, baseline);
@@ -88,7 +88,7 @@ export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: H
             const add = tf.reshape(tf.sum(tf.mul(g, tf.reshape(w, [n, 1])), 0), a.shape);
             return [tf.add(gSum, add), fKept!];
           });
-          const fvals = fv.dataSync();
+          const fvals = await fv.data();
           if (start === 0) Fa0.set(fvals.subarray(0, b));
           if (end === steps) Fa.set(fvals.subarray((n - 1) * b));
           fv.dispose();
@@ -99,7 +99,7 @@ export async function hiddenPathIg(exec: HookableModel, x: tf.Tensor, options: H
         }
         const m = tf.tidy(() => tf.mul(tf.sub(a, a0), gSum));
         const dF = Fa.map((v, i) => v - Fa0[i]);
-        out.set(layer, finishLayer(layer, m, a, dF, true, keepMaps));
+        out.set(layer, await finishLayer(layer, m, a, dF, true, keepMaps));
         m.dispose();
         if (li === 0) {
           F = Fa;

@@ -32,11 +32,11 @@ describe('heatmaps', () => {
     for (let i = 0; i < got.length; i++) expect(got[i]).toBeCloseTo(want[i], 5);
   });
 
-  it('inputModeMap through a channel subset equals the gradient of the model with the other channels cut', () => {
+  it('inputModeMap through a channel subset equals the gradient of the model with the other channels cut', async () => {
     const model = linearModel();
     const exec = new Executor(model);
     const x = tf.randomUniform([1, 5, 5, 2], 0, 1, 'float32', 9) as tf.Tensor4D;
-    const { gradXInput } = inputModeMap(exec, x, 'h', [0, 2], { kind: 'logit' }, 1);
+    const { gradXInput } = await inputModeMap(exec, x, 'h', [0, 2], { kind: 'logit' }, 1);
     // Independent: zero the dense weights reading channel 1 (flatten order HWC), take dF/dx * x.
     const dense = model.getLayer('out');
     const [k, b] = dense.getWeights();

@@ -17,7 +17,7 @@ export interface InputMapResult {
 }
 
 /** Gradient x input through `channels` of `layer` for one image x (1, H, W, Cin). */
-export function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string, channels: number[], target: TargetSpec, classIndex: number): InputMapResult {
+export async function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string, channels: number[], target: TargetSpec, classIndex: number): Promise<InputMapResult> {
   check(x.shape[0] === 1, () => `inputModeMap: expected one image, but got a batch of ${x.shape[0]}.`);
   const info = exec.layer(layer);
   const c = info.outputShape[info.outputShape.length - 1];
@@ -35,9 +35,11 @@ export function inputModeMap(exec: HookableModel, x: tf.Tensor4D, layer: string,
     });
     const gxi = tf.tidy(() => tf.mul(gx, x));
     const signed = tf.tidy(() => tf.sum(gxi, -1));
-    const out = { signed: signed.dataSync() as Float32Array, gradXInput: gxi.dataSync() as Float32Array };
-    tf.dispose([gx, gxi, signed]);
-    return out;
+    try {
+      return { signed: (await signed.data()) as Float32Array, gradXInput: (await gxi.data()) as Float32Array };
+    } finally {
+      tf.dispose([gx, gxi, signed]);
+    }
   } finally {
     tf.dispose([...a, ...g, f, k, x0]);
   }

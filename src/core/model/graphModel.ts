@@ -98,7 +98,9 @@ export async function loadGraphModelFromFiles(files: Map<string, Uint8Array>, mo
   for (const [name, ts] of Object.entries(model.weights)) {
     for (const t of ts) {
       if (t.dtype !== 'float32') continue;
-      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))).dataSync()[0]);
+      const flag = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(t))));
+      const bad = (await flag.data())[0];
+      flag.dispose();
       if (bad) fail(modelJsonName, `weight ${name} contains NaN or Inf values.`);
     }
   }

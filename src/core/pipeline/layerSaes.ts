@@ -81,7 +81,7 @@ export async function fitLayerSaes(
       signal: opts.signal,
       onEpoch: opts.onEpoch ? (p) => opts.onEpoch!({ source, ...p }) : undefined,
     });
-    const codes = sae.encode(own.data, n);
+    const codes = await sae.encodeAsync(own.data, n);
     const K = sae.K;
     const cc = labels ? classCorrelation(codes, n, K, labels, numClasses) : null;
     const alive = sae.aliveModes;

@@ -61,8 +61,8 @@ export async function trainSae(data: Float32Array, n: number, d: number, options
   // Alive modes and R^2 over all rows given (training and validation).
   const { weights, ...found } = run;
   const model = makeTrainedSae({ format: 'codec-sae', version: 1, config, std, weights, summary: { ...found, r2Global: NaN, r2PerFeature: NaN, aliveModes: [] } });
-  const z = model.encode(data, n);
-  const r2 = reconstructionR2(data, model.decode(z, n), n, d);
+  const z = await model.encodeAsync(data, n);
+  const r2 = reconstructionR2(data, await model.decodeAsync(z, n), n, d);
   const summary = { ...found, r2Global: r2.global, r2PerFeature: r2.perFeature, aliveModes: aliveModes(z, n, config.K) };
   return makeTrainedSae({ format: 'codec-sae', version: 1, config, std, weights, summary });
 }
@@ -113,7 +113,7 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
   // STSAE threshold schedule: the training threshold of each epoch; weights count from the epoch it reaches tau.
   const warmup = Math.min(config.tauWarmup ?? 0, config.maxEpochs);
   const trainConfig = (epoch: number): SaeConfig => (warmup > 0 && epoch < warmup ? { ...config, tau: config.tauStart! + ((config.tau! - config.tauStart!) * epoch) / warmup } : config);
-  let bestLoss = warmup > 0 ? Infinity : val.length > 0 ? lossOf(val) : lossOf(train);
+  let bestLoss = warmup > 0 ? Infinity : val.length > 0 ? await lossOf(val) : await lossOf(train);
   let sinceBest = 0;
   let sinceLrChange = 0;
   try {
@@ -141,7 +141,7 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
       }
       const trainLoss = (await sum.data())[0] / order.length;
       sum.dispose();
-      const valLoss = val.length > 0 ? lossOf(val) : trainLoss;
+      const valLoss = val.length > 0 ? await lossOf(val) : trainLoss;
       history.trainLoss.push(trainLoss);
       history.valLoss.push(valLoss);
       history.lr.push(adam.lr);
@@ -172,7 +172,7 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
       await pause();
     }
     const weights: SaeWeights = {};
-    names.forEach((k, i) => (weights[k] = { data: Float32Array.from(best[i].dataSync()), shape: init[k].shape.slice() }));
+    for (const [i, k] of names.entries()) weights[k] = { data: Float32Array.from(await best[i].data()), shape: init[k].shape.slice() };
     return { weights, history, bestEpoch, stoppedEarly, cancelled };
   } finally {
     tf.dispose(best);
@@ -183,13 +183,16 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
 }
 
 /** The objective without dropout over `rows` of X, as a number (mean over rows). */
-function evalLoss(arch: SaeArch, w: TensorWeights, X: tf.Tensor2D, rows: Int32Array, config: SaeConfig): number {
+async function evalLoss(arch: SaeArch, w: TensorWeights, X: tf.Tensor2D, rows: Int32Array, config: SaeConfig): Promise<number> {
   let total = 0;
   for (let r = 0; r < rows.length; r += EVAL_CHUNK) {
     const part = rows.subarray(r, Math.min(r + EVAL_CHUNK, rows.length));
     const l = tf.tidy(() => arch.loss(w, tf.gather(X, tf.tensor1d(part, 'int32')) as tf.Tensor2D, config, inference));
-    total += l.dataSync()[0] * part.length;
-    l.dispose();
+    try {
+      total += (await l.data())[0] * part.length;
+    } finally {
+      l.dispose();
+    }
   }
   return total / rows.length;
 }

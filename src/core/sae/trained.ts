@@ -34,6 +34,26 @@ function mapRows(weights: SaeWeights, x: Float32Array, n: number, inDim: number,
   return out;
 }
 
+/** mapRows with asynchronous reads (a synchronous read loses the WebGPU device in some browsers). */
+async function mapRowsAsync(weights: SaeWeights, x: Float32Array, n: number, inDim: number, outDim: number, fn: (w: TensorWeights, rows: tf.Tensor2D) => tf.Tensor2D): Promise<Float32Array> {
+  const out = new Float32Array(n * outDim);
+  const w = toTensors(weights);
+  try {
+    for (let r = 0; r < n; r += CHUNK) {
+      const m = Math.min(CHUNK, n - r);
+      const y = tf.tidy(() => fn(w, tf.tensor2d(x.subarray(r * inDim, (r + m) * inDim), [m, inDim])));
+      try {
+        out.set(await y.data(), r * outDim);
+      } finally {
+        y.dispose();
+      }
+    }
+  } finally {
+    tf.dispose(w);
+  }
+  return out;
+}
+
 /** Wraps saved plain data as a TrainedSae (no validation: see loadSae). */
 export function makeTrainedSae(saved: SavedSae): TrainedSae {
   const { config, std, weights, summary } = saved;
@@ -53,6 +73,14 @@ export function makeTrainedSae(saved: SavedSae): TrainedSae {
     decode(z: Float32Array, n: number): Float32Array {
       check(Number.isInteger(n) && n >= 0 && z.length === n * K, () => `decode: z must hold n x ${K} values with n = ${n}, but got ${z.length}.`);
       return mapRows(weights, z, n, K, d, (w, rows) => arch.decode(w, rows).mul(std));
+    },
+    encodeAsync(x: Float32Array, n: number): Promise<Float32Array> {
+      check(Number.isInteger(n) && n >= 0 && x.length === n * d, () => `encode: x must hold n x ${d} values with n = ${n}, but got ${x.length}.`);
+      return mapRowsAsync(weights, x, n, d, K, (w, rows) => arch.encode(w, rows.div(std), config, inference));
+    },
+    decodeAsync(z: Float32Array, n: number): Promise<Float32Array> {
+      check(Number.isInteger(n) && n >= 0 && z.length === n * K, () => `decode: z must hold n x ${K} values with n = ${n}, but got ${z.length}.`);
+      return mapRowsAsync(weights, z, n, K, d, (w, rows) => arch.decode(w, rows).mul(std));
     },
     save(): SavedSae {
       return copySaved(saved);

@@ -144,6 +144,10 @@ export interface TrainedSae extends SaeSummary {
   encode(x: Float32Array, n: number): Float32Array;
   /** Raw-unit reconstruction (n x d) of codes z (n x K). */
   decode(z: Float32Array, n: number): Float32Array;
+  /** encode with asynchronous tensor reads (the same numbers; what the analysis path uses, for WebGPU). */
+  encodeAsync(x: Float32Array, n: number): Promise<Float32Array>;
+  /** decode with asynchronous tensor reads. */
+  decodeAsync(z: Float32Array, n: number): Promise<Float32Array>;
   save(): SavedSae;
   /** Holds no tensors between calls, so this does nothing; there so callers can release any model alike. */
   dispose(): void;
