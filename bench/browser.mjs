@@ -82,7 +82,7 @@ for (const backend of backends) {
       images: slow ? (quick ? 2 : 4) : quick ? 8 : 16,
       steps: 10,
       reps: quick ? 1 : 3,
-      sae: quick ? (backend === 'wasm' ? [{ kind: 'stsae', d: 128 }, { kind: 'topk', d: 128 }] : []) : [{ kind: 'stsae', d: 32 }, { kind: 'stsae', d: 128 }, { kind: 'topk', d: 32 }, { kind: 'topk', d: 128 }],
+      sae: quick ? (backend === 'wasm' ? [{ kind: 'stsae', d: 64 }, { kind: 'topk', d: 64 }] : []) : [{ kind: 'stsae', d: 16 }, { kind: 'stsae', d: 64 }, { kind: 'topk', d: 16 }, { kind: 'topk', d: 64 }],
       saeRows: 2000,
       saeEpochs: quick ? 2 : 3,
     };
