@@ -104,7 +104,7 @@ async function main() {
   for (const backend of backends) {
     const got = await useNodeBackend(backend);
     for (const bm of models) {
-      await engineSection(bm, got, backend === 'cpu' ? 8 : 16, 10);
+      await engineSection(bm, got, backend === 'cpu' ? (quick ? 2 : 8) : 16, 10);
       if (backend === 'wasm') await scalingSection(bm, got);
     }
     await saeSection(models, got);
