@@ -4,7 +4,8 @@
  * side in one run (absolute times move between runs on shared machines).
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { useNodeBackend, type NodeBackend } from '../src/cli/nodeBackend';
 import { conductance } from '../src/core/attribution/conductance';
@@ -12,6 +13,7 @@ import { Executor } from '../src/core/model/executor';
 import { demoModels, plainCnn, resnet50, type BenchModel } from './models';
 import { naiveConductance } from './naive';
 import { time } from './timing';
+import { conductanceMeasures, saeMeasures } from './workload';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -33,26 +35,10 @@ const add = (r: Row) => {
   console.error(`[bench] ${r.section} | ${r.model} | ${r.backend} | ${r.what}: ${r.value.toFixed(3)} ${r.unit}`);
 };
 
-async function floorPass(exec: Executor, x: tf.Tensor, layer: string, steps: number): Promise<void> {
-  tf.tidy(() => {
-    const xs = tf.tile(x, [steps + 1, 1, 1, 1]);
-    const info = exec.layer(layer);
-    const probe = tf.zeros([xs.shape[0], ...info.outputShape]);
-    const g = tf.grad((p: tf.Tensor) => tf.sum(exec.run(xs, { probes: new Map([[layer, p]]) }).outputs[0]))(probe);
-    g.dataSync();
-  });
-}
-
 async function engineSection(bm: BenchModel, backend: string, b: number, steps: number) {
   const exec = new Executor(bm.model);
+  for (const m of await conductanceMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 3)) add({ ...m, model: bm.name, backend });
   const x = tf.randomUniform([b, ...bm.input], 0, 1, 'float32', 1);
-  const first = bm.layers[0];
-  const tCond = await time(() => conductance(exec, x, { layers: bm.layers, steps }), quick ? 1 : 3);
-  const tFloor = await time(() => floorPass(exec, x, first, steps), quick ? 1 : 3);
-  add({ section: 'conductance vs floor', model: bm.name, backend, what: `time(conductance ${b} img, ${steps} steps, ${bm.layers.length} layers) / time(fwd+bwd over ${(steps + 1) * b})`, value: tCond / tFloor, unit: 'x', goal: '<= 1.3' });
-  add({ section: 'conductance', model: bm.name, backend, what: `ms per image (${steps} steps, ${bm.layers.length} layers)`, value: tCond / b, unit: 'ms' });
-  const tOne = await time(() => conductance(exec, x, { layers: [first], steps }), quick ? 1 : 3);
-  add({ section: 'many layers', model: bm.name, backend, what: `time(${bm.layers.length} layers) / time(1 layer)`, value: tCond / tOne, unit: 'x', goal: '<= 1.3' });
   if (backend === 'wasm' && !quick) {
     const xs = x.slice([0], [Math.min(4, b)]);
     const tNaive = await time(() => naiveConductance(exec, xs, bm.layers, steps), 1, 0);
@@ -85,6 +71,31 @@ async function scalingSection(bm: BenchModel, backend: string) {
   x.dispose();
 }
 
+/** SAE training at the demo layers' sizes: d = each distinct channel count, 2000 rows (the demo subset). */
+async function saeSection(models: BenchModel[], backend: string) {
+  const exec = new Executor(models[0].model);
+  const ds = [...new Set(models[0].layers.map((l) => exec.layer(l).outputShape.at(-1) as number))].sort((a, b) => a - b);
+  for (const kind of ['stsae', 'topk'] as const) {
+    for (const d of quick ? [ds[0], ds.at(-1) as number] : ds) {
+      for (const m of await saeMeasures(kind, 2000, d, quick ? 2 : 4)) add({ ...m, model: models[0].name, backend });
+    }
+  }
+}
+
+/** The browser part (bench/browser.mjs) in a child process; its rows join these. */
+function browserSection(): { rows: Row[]; info: unknown } {
+  const out = `bench/results/tmp/browser-${process.pid}.json`;
+  mkdirSync('bench/results/tmp', { recursive: true });
+  const r = spawnSync('node', ['bench/browser.mjs', '--json', out, ...(quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 20 * 60 * 1000 });
+  if (r.status !== 0 || !existsSync(out)) {
+    console.error(`[bench] browser part failed (exit ${r.status}); its rows are missing`);
+    return { rows: [], info: { error: `exit ${r.status}` } };
+  }
+  const got = JSON.parse(readFileSync(out, 'utf8')) as { rows: Row[]; info: unknown };
+  for (const row of got.rows) add(row);
+  return got;
+}
+
 async function main() {
   const started = Date.now();
   await useNodeBackend(backends[0]);
@@ -93,9 +104,10 @@ async function main() {
   for (const backend of backends) {
     const got = await useNodeBackend(backend);
     for (const bm of models) {
-      await engineSection(bm, got, backend === 'cpu' ? 8 : 16, 10);
+      await engineSection(bm, got, backend === 'cpu' ? (quick ? 2 : 8) : 16, 10);
       if (backend === 'wasm') await scalingSection(bm, got);
     }
+    await saeSection(models, got);
     if (!quick && backend === 'wasm') {
       const big = resnet50(224);
       const exec = new Executor(big.model);
@@ -105,12 +117,14 @@ async function main() {
       x.dispose();
     }
   }
+  const browser = args.includes('--no-browser') ? { rows: [], info: 'skipped (--no-browser)' } : browserSection();
+  const loadavg = os.loadavg();
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`.replace(/\s+/g, ' ');
-  const result = { date: new Date().toISOString(), machine, node: process.version, tfjs: tf.version.tfjs, quick, seconds: (Date.now() - started) / 1000, rows };
+  const result = { date: new Date().toISOString(), machine, node: process.version, tfjs: tf.version.tfjs, quick, loadavg, browser: browser.info, seconds: (Date.now() - started) / 1000, rows };
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${result.date.slice(0, 10)}-${os.hostname().replace(/[^\w.-]/g, '_').slice(0, 20)}${quick ? '-quick' : ''}.json`;
   writeFileSync(file, JSON.stringify(result, null, 2));
-  console.log(`\nMachine: ${machine}; Node ${process.version}; tfjs ${tf.version.tfjs}; ${quick ? 'quick' : 'full'} run, ${result.seconds.toFixed(0)} s\n`);
+  console.log(`\nMachine: ${machine}; Node ${process.version}; tfjs ${tf.version.tfjs}; ${quick ? 'quick' : 'full'} run, ${result.seconds.toFixed(0)} s; load average ${loadavg.map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('| section | model | backend | measure | value | goal |\n| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.section} | ${r.model} | ${r.backend} | ${r.what} | ${r.value.toFixed(r.unit === 'x' ? 2 : 1)} ${r.unit} | ${r.goal ?? ''} |`);
   console.log(`\nwritten: ${file}`);
