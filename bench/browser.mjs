@@ -138,8 +138,19 @@ try {
       }
     }
     const layer = s.analysis.layers.find((l) => l.name === s.layer);
-    return { layer: `${s.layer} ${layer.outputShape.join('x')}`, worker, trip };
+    // Memory over time: 1,000 more ablations (both kinds, every p, the first 10 modes' worth of
+    // picks) after the warm-up above; tfjs's count and bytes in the worker before and after.
+    const modes = (s.grid.data?.cards ?? []).map((c) => c.id).slice(0, 10);
+    const m0 = await api.memory();
+    for (let i = 0; i < 1000; i++) {
+      const mode = modes.length ? modes[i % modes.length] : s.mode;
+      await api.ablate({ ...base, mode, kind: i % 2 ? 'preserve' : 'destroy', pct: 1 + ((i * 13) % 99) });
+    }
+    const m1 = await api.memory();
+    return { layer: `${s.layer} ${layer.outputShape.join('x')}`, worker, trip, m0, m1 };
   });
+  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `tensors in the worker, after 1,000 ablations minus before (${r.m0.numTensors} before)`, value: r.m1.numTensors - r.m0.numTensors, unit: 'tensors' });
+  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `bytes in the worker, after 1,000 ablations minus before (${r.m0.numBytes} before)`, value: r.m1.numBytes - r.m0.numBytes, unit: 'bytes' });
   for (const [k, xs] of [['round trip from the page', r.trip], ['worker time', r.worker]]) {
     add({ section: 'live ablation (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `${k}, p50 over ${xs.length} updates`, value: pct(xs, 50), unit: 'ms' });
     add({ section: 'live ablation (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `${k}, p95 over ${xs.length} updates`, value: pct(xs, 95), unit: 'ms' });

@@ -405,6 +405,8 @@ export interface WorkerApi {
   init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport>;
   setBackend(name: BackendName | 'auto'): Promise<BackendReport>;
   backend(): Promise<BackendReport>;
+  /** tfjs's tensor count and bytes in the worker (for the benchmark's memory-over-time check). */
+  memory(): Promise<{ numTensors: number; numBytes: number }>;
   /** model.json + shards (+ card.json); names are matched by base name. */
   loadModel(files: FileEntry[]): Promise<ModelInfo>;
   loadModelUrl(url: string): Promise<ModelInfo>;

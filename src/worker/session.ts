@@ -76,6 +76,11 @@ export class Session implements WorkerApi {
   private setQueue: Promise<unknown> = Promise.resolve();
   private accuracyAbort: AbortController | null = null;
 
+  async memory(): Promise<{ numTensors: number; numBytes: number }> {
+    const m = tf.memory();
+    return { numTensors: m.numTensors, numBytes: m.numBytes };
+  }
+
   async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
     this.report = await chooseBackend(options.backend ?? 'auto');
     watchDeviceLost();
