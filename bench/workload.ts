@@ -19,14 +19,16 @@ export interface Measure {
 }
 
 /** The floor of conductance: one forward + backward pass over the (S+1)·B interpolated inputs. */
-export function floorPass(exec: Executor, x: tf.Tensor, layer: string, steps: number): void {
-  tf.tidy(() => {
+export async function floorPass(exec: Executor, x: tf.Tensor, layer: string, steps: number): Promise<void> {
+  const g = tf.tidy(() => {
     const xs = tf.tile(x, [steps + 1, 1, 1, 1]);
     const info = exec.layer(layer);
     const probe = tf.zeros([xs.shape[0], ...info.outputShape]);
-    const g = tf.grad((p: tf.Tensor) => tf.sum(exec.run(xs, { probes: new Map([[layer, p]]) }).outputs[0]))(probe);
-    g.dataSync();
+    return tf.grad((p: tf.Tensor) => tf.sum(exec.run(xs, { probes: new Map([[layer, p]]) }).outputs[0]))(probe);
   });
+  // An async read, as the engine's own (a synchronous one loses a WebGPU device).
+  await g.data();
+  g.dispose();
 }
 
 /** Conductance of `layers` on b random images vs its floor and vs the first layer alone. */

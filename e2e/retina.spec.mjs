@@ -112,3 +112,11 @@ test('retina view: draws the model retina with the numbers of report.json and vi
   for (const m of fm.cells[cell].modes) expect(m.code >= report.settings.tau, `mode ${m.mode} code ${m.code} below tau`);
   await shot(page, 'retina-view');
 });
+
+test('retina view: the explorer header links to it', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl);
+  await until(() => page.locator('[data-testid="retina-link"]').count(), 'the header link', 20000);
+  await page.click('[data-testid="retina-link"]');
+  await until(() => page.locator('[data-testid="retina-view"]').count(), 'the retina view after the link', 20000);
+  expect(new URL(page.url()).hash === '#retina', `the hash is #retina (${page.url()})`);
+});

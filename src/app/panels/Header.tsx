@@ -50,6 +50,9 @@ export function Header() {
           <span className="muted">nothing loaded</span>
         )}
       </div>
+      <a className="header-link" href="#retina" data-testid="retina-link" title="The model retina with known interneurons: CODEC modes against the planted ground truth">
+        Model retina
+      </a>
       {analysis && (
         <div className="header-actions">
           <button type="button" className="small header-btn" data-testid="share" onClick={() => void share()} title="Copy a link to exactly this view (bundle, layer, mode, image, ablation)">
