@@ -8,7 +8,8 @@
  *   2. the interactive paths of the static demo (dist/): time from navigation to the app's
  *      scripts loaded, to the demo bundle open, to the first drawn mode grid; live-ablation
  *      latency p50/p95 over 200 slider updates (the worker's time and the page's round trip).
- *   node bench/browser.mjs [--quick] [--json out.json] [--backends webgpu,webgl,wasm,cpu]
+ *   node bench/browser.mjs [--quick] [--json out.json] [--backends webgpu,webgl,wasm,cpu] [--big]
+ *   (--big: also one 224x224 image of a ResNet-50-shaped model, one block and all 16, budget 1 GiB)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -85,9 +86,10 @@ for (const backend of backends) {
       sae: quick ? (backend === 'wasm' ? [{ kind: 'stsae', d: 64 }, { kind: 'topk', d: 64 }] : []) : [{ kind: 'stsae', d: 16 }, { kind: 'stsae', d: 64 }, { kind: 'topk', d: 16 }, { kind: 'topk', d: 64 }],
       saeRows: 2000,
       saeEpochs: quick ? 2 : 3,
+      big: args.includes('--big') ? { size: 224, budgetMiB: 1024 } : undefined,
     };
     const t0 = Date.now();
-    const r = await Promise.race([page.evaluate((o) => window.codecBench(o), o), new Promise((_, rej) => setTimeout(() => rej(new Error('timed out after 8 min')), 8 * 60 * 1000))]);
+    const r = await Promise.race([page.evaluate((o) => window.codecBench(o), o), new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${o.big ? 20 : 8} min`)), (o.big ? 20 : 8) * 60 * 1000))]);
     const mine = r.report.candidates.find((c) => c.name === backend);
     info.backends[backend] = { ran: r.active === backend, status: mine?.status, reason: mine?.reason, fellBackTo: r.active === backend ? null : r.active, seconds: (Date.now() - t0) / 1000, wasmThreads: r.report.wasmThreads, crossOriginIsolated: r.report.crossOriginIsolated };
     log(`${backend}: ${r.active === backend ? 'ran' : `could not start (${mine?.status}: ${mine?.reason})`}`);

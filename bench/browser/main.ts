@@ -9,6 +9,8 @@ import { loadModelFromFiles } from '../../src/core/model/load';
 import { chooseBackend } from '../../src/worker/backend';
 import type { BackendName } from '../../src/worker/api';
 import { conductanceMeasures, saeMeasures, type Measure } from '../workload';
+import { conductance } from '../../src/core/attribution/conductance';
+import { calibrateBatchNorm, resnet50Like } from '../../tests/helpers/architectures';
 
 async function fetchModel(dir: string): Promise<{ exec: Executor; layers: string[]; input: number[]; name: string }> {
   const files = new Map<string, Uint8Array>();
@@ -31,6 +33,39 @@ interface Options {
   sae: { kind: 'stsae' | 'topk'; d: number }[];
   saeRows: number;
   saeEpochs: number;
+  /** Also time one image of a ResNet-50-shaped model (random calibrated weights) at this size. */
+  big?: { size: number; budgetMiB: number };
+}
+
+/** Conductance of one 224x224 image on a ResNet-50-shaped model, one block and all 16 blocks. */
+async function bigModelMeasures(size: number, budgetMiB: number): Promise<(Measure & { model: string })[]> {
+  const calib = tf.randomUniform([2, size, size, 3], 0, 1, 'float32', 11);
+  const model = calibrateBatchNorm(resnet50Like({ size, width: 1, classes: 1000 }), calib);
+  calib.dispose();
+  const exec = new Executor(model);
+  const blocks = model.layers.map((l) => l.name).filter((n) => /_block\d+_out$/.test(n));
+  const x = tf.randomUniform([1, size, size, 3], 0, 1, 'float32', 3);
+  const rows: (Measure & { model: string })[] = [];
+  const name = `ResNet-50-shaped ${size}px (random, ${(model.countParams() / 1e6).toFixed(1)}M parameters)`;
+  try {
+    const y = exec.predict(x);
+    await y.data(); // warm-up: kernels compiled, weights uploaded
+    y.dispose();
+    for (const [what, layers] of [['one block output (conv4_block6_out)', ['conv4_block6_out']], [`${blocks.length} block outputs`, blocks]] as const) {
+      const before = tf.memory().numBytes;
+      const t0 = performance.now();
+      const info = await tf.profile(async () => {
+        await conductance(exec, x, { layers: [...layers], steps: 10, memoryBudgetBytes: budgetMiB * 2 ** 20 });
+      });
+      const seconds = (performance.now() - t0) / 1000;
+      rows.push({ section: 'big model', what: `time per image, ${what}, 10 steps, budget ${budgetMiB} MiB`, value: seconds, unit: 's', model: name });
+      rows.push({ section: 'big model', what: `peak tensor memory above the weights, ${what}`, value: (info.peakBytes - before) / 2 ** 20, unit: 'MiB', model: name });
+    }
+  } finally {
+    x.dispose();
+    model.dispose();
+  }
+  return rows;
 }
 
 async function run(o: Options): Promise<{ report: unknown; active: string; rows: (Measure & { model: string })[] }> {
@@ -40,6 +75,7 @@ async function run(o: Options): Promise<{ report: unknown; active: string; rows:
   const rows: (Measure & { model: string })[] = [];
   for (const r of await conductanceMeasures(m.exec, m.input, m.layers, o.images, o.steps, o.reps)) rows.push({ ...r, model: m.name });
   for (const s of o.sae) for (const r of await saeMeasures(s.kind, o.saeRows, s.d, o.saeEpochs)) rows.push({ ...r, model: m.name });
+  if (o.big) rows.push(...(await bigModelMeasures(o.big.size, o.big.budgetMiB)));
   return { report, active: report.active, rows };
 }
 
