@@ -193,6 +193,12 @@ describe('GraphModel refusals', () => {
       expect((err as Error).message).toMatch(re);
       expect((err as Error).message).not.toContain('\n');
     }
+    // A NaN weight: refused from the shard's bytes, naming the weight.
+    const nanShard = new Float32Array(shard.slice().buffer);
+    nanShard[0] = NaN;
+    const nanErr = await loadGraphModelFromFiles(new Map([['model.json', files.get('model.json')!], ['group1-shard1of1.bin', new Uint8Array(nanShard.buffer)]])).catch((e: unknown) => e);
+    expect(nanErr).toBeInstanceOf(CodecError);
+    expect((nanErr as Error).message).toMatch(new RegExp(`^model\\.json: weight ${json.weightsManifest[0].weights[0].name} contains NaN or Inf values`));
     // A weight node with no manifest entry.
     const g = new GraphBuilder();
     const x = g.placeholder('x', [-1, 2]);

@@ -8,6 +8,7 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { rng } from '../../src/core/util/rng';
 
 export type FuzzTarget = 'model' | 'image' | 'bundle' | 'imageset';
 
@@ -36,16 +37,6 @@ const SHARD = 'group1-shard1of1.bin';
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const truncate = (b: Uint8Array, n: number) => b.slice(0, Math.max(0, Math.min(b.length, n)));
 function flip(b: Uint8Array, positions: number[]): Uint8Array {
