@@ -17,33 +17,20 @@ function toTensors(weights: SaeWeights): TensorWeights {
   return out;
 }
 
-/** Runs `fn` on chunks of rows of `x` (n x inDim) with the weights as tensors; concatenates (n x outDim). */
-function mapRows(weights: SaeWeights, x: Float32Array, n: number, inDim: number, outDim: number, fn: (w: TensorWeights, rows: tf.Tensor2D) => tf.Tensor2D): Float32Array {
-  const out = new Float32Array(n * outDim);
-  const w = toTensors(weights);
-  try {
-    for (let r = 0; r < n; r += CHUNK) {
-      const m = Math.min(CHUNK, n - r);
-      const y = tf.tidy(() => fn(w, tf.tensor2d(x.subarray(r * inDim, (r + m) * inDim), [m, inDim])));
-      out.set(y.dataSync(), r * outDim);
-      y.dispose();
-    }
-  } finally {
-    tf.dispose(w);
-  }
-  return out;
-}
+type RowFn = (w: TensorWeights, rows: tf.Tensor2D) => tf.Tensor2D;
 
-/** mapRows with asynchronous reads (a synchronous read loses the WebGPU device in some browsers). */
-async function mapRowsAsync(weights: SaeWeights, x: Float32Array, n: number, inDim: number, outDim: number, fn: (w: TensorWeights, rows: tf.Tensor2D) => tf.Tensor2D): Promise<Float32Array> {
-  const out = new Float32Array(n * outDim);
+/**
+ * `fn` on chunks of rows of `x` (n x inDim) with the weights as tensors: yields each chunk's first
+ * row and its output, which is disposed when the consumer moves on (or stops).
+ */
+function* mapChunks(weights: SaeWeights, x: Float32Array, n: number, inDim: number, fn: RowFn): Generator<[number, tf.Tensor2D]> {
   const w = toTensors(weights);
   try {
     for (let r = 0; r < n; r += CHUNK) {
       const m = Math.min(CHUNK, n - r);
       const y = tf.tidy(() => fn(w, tf.tensor2d(x.subarray(r * inDim, (r + m) * inDim), [m, inDim])));
       try {
-        out.set(await y.data(), r * outDim);
+        yield [r, y];
       } finally {
         y.dispose();
       }
@@ -51,6 +38,19 @@ async function mapRowsAsync(weights: SaeWeights, x: Float32Array, n: number, inD
   } finally {
     tf.dispose(w);
   }
+}
+
+/** mapChunks concatenated (n x outDim), read synchronously. */
+function mapRows(weights: SaeWeights, x: Float32Array, n: number, inDim: number, outDim: number, fn: RowFn): Float32Array {
+  const out = new Float32Array(n * outDim);
+  for (const [r, y] of mapChunks(weights, x, n, inDim, fn)) out.set(y.dataSync(), r * outDim);
+  return out;
+}
+
+/** mapRows with asynchronous reads (a synchronous read loses the WebGPU device in some browsers). */
+async function mapRowsAsync(weights: SaeWeights, x: Float32Array, n: number, inDim: number, outDim: number, fn: RowFn): Promise<Float32Array> {
+  const out = new Float32Array(n * outDim);
+  for (const [r, y] of mapChunks(weights, x, n, inDim, fn)) out.set(await y.data(), r * outDim);
   return out;
 }
 
@@ -59,6 +59,10 @@ export function makeTrainedSae(saved: SavedSae): TrainedSae {
   const { config, std, weights, summary } = saved;
   const { d, K } = config;
   const arch = ARCHS[config.kind];
+  const encodeRows: RowFn = (w, rows) => arch.encode(w, rows.div(std), config, inference);
+  const decodeRows: RowFn = (w, rows) => arch.decode(w, rows).mul(std);
+  const checkRows = (where: string, name: string, v: Float32Array, n: number, dim: number) =>
+    check(Number.isInteger(n) && n >= 0 && v.length === n * dim, () => `${where}: ${name} must hold n x ${dim} values with n = ${n}, but got ${v.length}.`);
   return {
     ...summary,
     config,
@@ -67,20 +71,20 @@ export function makeTrainedSae(saved: SavedSae): TrainedSae {
     std,
     atoms: weights.atoms.data,
     encode(x: Float32Array, n: number): Float32Array {
-      check(Number.isInteger(n) && n >= 0 && x.length === n * d, () => `encode: x must hold n x ${d} values with n = ${n}, but got ${x.length}.`);
-      return mapRows(weights, x, n, d, K, (w, rows) => arch.encode(w, rows.div(std), config, inference));
+      checkRows('encode', 'x', x, n, d);
+      return mapRows(weights, x, n, d, K, encodeRows);
     },
     decode(z: Float32Array, n: number): Float32Array {
-      check(Number.isInteger(n) && n >= 0 && z.length === n * K, () => `decode: z must hold n x ${K} values with n = ${n}, but got ${z.length}.`);
-      return mapRows(weights, z, n, K, d, (w, rows) => arch.decode(w, rows).mul(std));
+      checkRows('decode', 'z', z, n, K);
+      return mapRows(weights, z, n, K, d, decodeRows);
     },
     encodeAsync(x: Float32Array, n: number): Promise<Float32Array> {
-      check(Number.isInteger(n) && n >= 0 && x.length === n * d, () => `encode: x must hold n x ${d} values with n = ${n}, but got ${x.length}.`);
-      return mapRowsAsync(weights, x, n, d, K, (w, rows) => arch.encode(w, rows.div(std), config, inference));
+      checkRows('encode', 'x', x, n, d);
+      return mapRowsAsync(weights, x, n, d, K, encodeRows);
     },
     decodeAsync(z: Float32Array, n: number): Promise<Float32Array> {
-      check(Number.isInteger(n) && n >= 0 && z.length === n * K, () => `decode: z must hold n x ${K} values with n = ${n}, but got ${z.length}.`);
-      return mapRowsAsync(weights, z, n, K, d, (w, rows) => arch.decode(w, rows).mul(std));
+      checkRows('decode', 'z', z, n, K);
+      return mapRowsAsync(weights, z, n, K, d, decodeRows);
     },
     save(): SavedSae {
       return copySaved(saved);
