@@ -1,58 +1,15 @@
 /**
- * Live ablation in the worker: the forward pass of one image up to a layer is kept (one cache
- * entry: a new (layer, image) disposes the old one), so each slider move re-runs only the
- * network after the layer, with asynchronous reads (WebGPU-safe). Accuracy over a sample and
- * sweeps use the engine's batched correctness.
+ * Ablation helpers of the worker: samples, per-class accuracy, sweeps (the engine's batched
+ * correctness). Live ablation is the engine's AblationSession, kept by the session per (layer,
+ * image) and read asynchronously (WebGPU-safe).
  */
-import * as tf from '@tensorflow/tfjs';
-import { asMatrix } from '../core/attribution/finish';
+import type * as tf from '@tensorflow/tfjs';
 import { channelMask, topChannels, type AblationKind } from '../core/ablation/channels';
 import { ablationCorrectness, PAPER_PCTS, sweepTrials } from '../core/ablation/sweep';
 import { pearson } from '../core/metrics/stats';
-import { disposeFrontier, type Frontier, type HookableModel } from '../core/model/runner';
+import type { HookableModel } from '../core/model/runner';
 import { rng, sample } from '../core/util/rng';
 import type { SweepCurve } from './api';
-
-export class LiveAblation {
-  private constructor(
-    private readonly exec: HookableModel,
-    private frontier: Frontier,
-    readonly layer: string,
-    readonly channels: number,
-    readonly before: Float32Array,
-    readonly numClasses: number,
-  ) {}
-
-  /** Runs x (a batch of one) up to `layer` and once through the rest (the unablated output). */
-  static async create(exec: HookableModel, x: tf.Tensor, layer: string): Promise<LiveAblation> {
-    const info = exec.layer(layer);
-    if (info.nested) throw Object.assign(new Error(`ablate: ${layer} is inside a nested model; ablate its enclosing model's layers.`), { name: 'InputError' });
-    const frontier = exec.forwardTo(x, layer);
-    const p = tf.tidy(() => tf.softmax(asMatrix(exec.runFrom(frontier).outputs[0])));
-    const before = (await p.data()) as Float32Array;
-    const numClasses = p.shape[1]!;
-    p.dispose();
-    return new LiveAblation(exec, frontier, layer, info.outputShape[info.outputShape.length - 1], before, numClasses);
-  }
-
-  async withMask(mask: Float32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
-    const [p, z] = tf.tidy(() => {
-      const m = tf.tensor1d(mask);
-      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
-      return [tf.softmax(zz), zz];
-    });
-    try {
-      const [probs, logits] = await Promise.all([p.data(), z.data()]);
-      return { probs: probs as Float32Array, logits: logits as Float32Array };
-    } finally {
-      tf.dispose([p, z]);
-    }
-  }
-
-  dispose(): void {
-    disposeFrontier(this.frontier);
-  }
-}
 
 /** Up to `max` indices evenly spaced over [0, n). */
 export function evenSample(n: number, max: number): number[] {

@@ -12,7 +12,8 @@ import { validateManifest } from '../core/bundle/validate';
 import { atomChannelScores } from '../core/ablation/channels';
 import { zipFiles } from '../core/bundle/zip';
 import { ablationCorrectness } from '../core/ablation/sweep';
-import { balancedSample, channelMask, closestProfile, computeSweep, evenSample, LiveAblation, perClassAccuracy, topChannels } from './ablation';
+import { balancedSample, channelMask, closestProfile, computeSweep, evenSample, perClassAccuracy, topChannels } from './ablation';
+import { AblationSession } from '../core/ablation/ablate';
 import type {
   AblationRequest,
   AblationResult,
@@ -69,7 +70,8 @@ export class Session implements WorkerApi {
   private current: { analysis: Analysis; inputs: Inputs; model: LoadedWorkerModel | null; modelFiles: Map<string, Uint8Array> | null } | null = null;
   private abort: AbortController | null = null;
   /** The one cached forward pass for live ablation, keyed by analysis, model, backend, layer and image. */
-  private live: { key: string; abl: LiveAblation } | null = null;
+  /** Live ablation: the forward pass of one image up to a layer (a new (layer, image) replaces it). */
+  private live: { key: string; abl: AblationSession } | null = null;
   /** Ablation calls run one at a time (they share the cache). */
   private ablQueue: Promise<unknown> = Promise.resolve();
   /** Accuracy and sweeps: one at a time; a new accuracy request cancels the running one. */
@@ -414,7 +416,9 @@ export class Session implements WorkerApi {
         this.dropLive();
         const x = this.batchOf([req.image]);
         try {
-          this.live = { key, abl: await LiveAblation.create(model.exec, x, req.layer) };
+          const abl = new AblationSession(model.exec, x, req.layer);
+          this.live = { key, abl };
+          await abl.beforeAsync();
         } finally {
           x.dispose();
         }
@@ -422,8 +426,8 @@ export class Session implements WorkerApi {
       const live = this.live!.abl;
       const t0 = performance.now();
       const top = topChannels(scores, req.pct);
-      const r = await live.withMask(channelMask(C, top.channels, req.kind));
-      return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: live.before, after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
+      const r = await live.withMaskAsync(channelMask(C, top.channels, req.kind));
+      return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: await live.beforeAsync(), after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
     });
   }
 

@@ -67,27 +67,29 @@ export class AblationSession {
     return this.beforeRead;
   }
 
-  /** Outputs with the channel mask (C) applied at the layer. */
-  withMask(mask: Float32Array): { probs: Float32Array; logits: Float32Array } {
+  /** Probabilities and logits (tensors, the caller disposes) with the channel mask (C) applied at the layer. */
+  private masked(mask: Float32Array): [tf.Tensor, tf.Tensor] {
     check(mask.length === this.channels, () => `AblationSession: mask has ${mask.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
-    const [p, z] = tf.tidy(() => {
+    return tf.tidy(() => {
       const m = tf.tensor1d(mask);
       const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
       return [tf.softmax(zz), zz];
     });
-    const out = { probs: p.dataSync() as Float32Array, logits: z.dataSync() as Float32Array };
-    tf.dispose([p, z]);
-    return out;
   }
 
-  /** withMask with asynchronous reads. */
+  /** Outputs with the channel mask (C) applied at the layer. */
+  withMask(mask: Float32Array): { probs: Float32Array; logits: Float32Array } {
+    const [p, z] = this.masked(mask);
+    try {
+      return { probs: p.dataSync() as Float32Array, logits: z.dataSync() as Float32Array };
+    } finally {
+      tf.dispose([p, z]);
+    }
+  }
+
+  /** withMask with asynchronous reads (for WebGPU, where a synchronous read can lose the device). */
   async withMaskAsync(mask: Float32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
-    check(mask.length === this.channels, () => `AblationSession: mask has ${mask.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
-    const [p, z] = tf.tidy(() => {
-      const m = tf.tensor1d(mask);
-      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
-      return [tf.softmax(zz), zz];
-    });
+    const [p, z] = this.masked(mask);
     try {
       return { probs: (await p.data()) as Float32Array, logits: (await z.data()) as Float32Array };
     } finally {
