@@ -16,6 +16,7 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ablationLatency, percentile as pct } from '../e2e/lib/ablationLatency.mjs';
 import { serve } from '../e2e/lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,10 +103,6 @@ for (const backend of backends) {
 }
 
 // 2. Interactive paths on the static demo (auto backend).
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 try {
   const browser = await browserFor('plain');
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -123,36 +120,26 @@ try {
   add({ section: 'interactive (browser)', model: demo, backend: be, what: 'open -> demo bundle loaded (store has the analysis)', value: tBundle, unit: 'ms' });
   add({ section: 'interactive (browser)', model: demo, backend: be, what: 'open -> first drawn mode grid', value: tGrid, unit: 'ms' });
   await page.waitForFunction(() => window.__codec?.store.getState().ablation.status === 'ready', null, { timeout: 120000 });
-  const r = await page.evaluate(async () => {
+  // 220 updates over p in a scrambled order; the first 20 warm up.
+  const lat = await ablationLatency(page, Array.from({ length: 220 }, (_, i) => 1 + ((i * 37) % 99)), 20);
+  const r = { ...lat, layer: `${lat.layer} ${lat.shape.join('x')}` };
+  // Memory over time: 1,000 more ablations (both kinds, every p, the first 10 modes' worth of
+  // picks) after the warm-up above; tfjs's count and bytes in the worker before and after.
+  const mem = await page.evaluate(async () => {
     const { store, controller } = window.__codec;
     const s = store.getState();
     const api = controller.client.api;
-    const base = { layer: s.layer, source: s.source, mode: s.mode, image: s.image, kind: 'destroy' };
-    const worker = [];
-    const trip = [];
-    for (let i = 0; i < 220; i++) {
-      const t0 = performance.now();
-      const out = await api.ablate({ ...base, pct: 1 + ((i * 37) % 99) });
-      const dt = performance.now() - t0;
-      if (i >= 20) {
-        worker.push(out.ms);
-        trip.push(dt);
-      }
-    }
-    const layer = s.analysis.layers.find((l) => l.name === s.layer);
-    // Memory over time: 1,000 more ablations (both kinds, every p, the first 10 modes' worth of
-    // picks) after the warm-up above; tfjs's count and bytes in the worker before and after.
+    const base = { layer: s.layer, source: s.source, mode: s.mode, image: s.image };
     const modes = (s.grid.data?.cards ?? []).map((c) => c.id).slice(0, 10);
     const m0 = await api.memory();
     for (let i = 0; i < 1000; i++) {
       const mode = modes.length ? modes[i % modes.length] : s.mode;
       await api.ablate({ ...base, mode, kind: i % 2 ? 'preserve' : 'destroy', pct: 1 + ((i * 13) % 99) });
     }
-    const m1 = await api.memory();
-    return { layer: `${s.layer} ${layer.outputShape.join('x')}`, worker, trip, m0, m1 };
+    return { m0, m1: await api.memory() };
   });
-  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `tensors in the worker, after 1,000 ablations minus before (${r.m0.numTensors} before)`, value: r.m1.numTensors - r.m0.numTensors, unit: 'tensors' });
-  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `bytes in the worker, after 1,000 ablations minus before (${r.m0.numBytes} before)`, value: r.m1.numBytes - r.m0.numBytes, unit: 'bytes' });
+  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `tensors in the worker, after 1,000 ablations minus before (${mem.m0.numTensors} before)`, value: mem.m1.numTensors - mem.m0.numTensors, unit: 'tensors' });
+  add({ section: 'memory over time (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `bytes in the worker, after 1,000 ablations minus before (${mem.m0.numBytes} before)`, value: mem.m1.numBytes - mem.m0.numBytes, unit: 'bytes' });
   for (const [k, xs] of [['round trip from the page', r.trip], ['worker time', r.worker]]) {
     add({ section: 'live ablation (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `${k}, p50 over ${xs.length} updates`, value: pct(xs, 50), unit: 'ms' });
     add({ section: 'live ablation (browser)', model: `${demo}, ${r.layer}`, backend: be, what: `${k}, p95 over ${xs.length} updates`, value: pct(xs, 95), unit: 'ms' });

@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ablationLatency, percentile as pct } from './lib/ablationLatency.mjs';
 import { serve } from './lib/server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -23,10 +24,6 @@ const server = await serve([
   ['/fixture/', path.join(root, 'e2e', 'fixtures', 'out')],
 ]);
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 const results = [];
 const names = demos.length ? demos : [null];
 for (const demo of names) {
@@ -35,27 +32,9 @@ for (const demo of names) {
     const q = new URLSearchParams({ backend, ...(demo ? { demo } : {}) });
     await page.goto(`${server.url}?${q}`);
     await page.waitForFunction(() => window.__codec?.store.getState().ablation.status === 'ready', null, { timeout: 120000 });
-    const r = await page.evaluate(async () => {
-      const { store, controller } = window.__codec;
-      const s = store.getState();
-      const api = controller.client.api;
-      const base = { layer: s.layer, source: s.source, mode: s.mode, image: s.image, kind: 'destroy' };
-      const worker = [];
-      const trip = [];
-      for (let rep = 0; rep < 2; rep++) {
-        for (let p = 1; p <= 99; p++) {
-          const t0 = performance.now();
-          const out = await api.ablate({ ...base, pct: p });
-          const dt = performance.now() - t0;
-          if (rep > 0) {
-            worker.push(out.ms);
-            trip.push(dt);
-          }
-        }
-      }
-      const layer = s.analysis.layers.find((l) => l.name === s.layer);
-      return { model: s.analysis.modelName, layer: s.layer, shape: layer.outputShape, mode: s.mode, image: s.image, backend: s.backend.active, worker, trip };
-    });
+    // p = 1..99 twice; the first pass warms up.
+    const ps = Array.from({ length: 99 }, (_, i) => i + 1);
+    const r = await ablationLatency(page, [...ps, ...ps], ps.length);
     const row = { demo: demo ?? 'default', model: r.model, backend: r.backend, layer: `${r.layer} ${r.shape.join('x')}`, n: r.trip.length, workerP50: pct(r.worker, 50), workerP95: pct(r.worker, 95), tripP50: pct(r.trip, 50), tripP95: pct(r.trip, 95) };
     results.push(row);
     console.log(`${row.model} (${row.layer}, mode ${r.mode}, image ${r.image}) on ${row.backend}: worker p50 ${row.workerP50.toFixed(2)} ms, p95 ${row.workerP95.toFixed(2)} ms; round trip p50 ${row.tripP50.toFixed(2)} ms, p95 ${row.tripP95.toFixed(2)} ms (${row.n} updates)`);
