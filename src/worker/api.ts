@@ -1,8 +1,11 @@
 /**
  * The typed contract between the explorer's UI thread and its model worker (Comlink). Every
  * value that crosses is a plain object, a TypedArray or a File; errors cross as `{name, message}`
- * only (WorkerError). Nothing here imports tfjs, so the app can import these types freely.
+ * only (WorkerError). Nothing here imports tfjs at run time (type imports only), so the app can
+ * import these types freely.
  */
+
+import type { SweepResult } from '../core/ablation/sweep';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -373,20 +376,13 @@ export interface AccuracyResult extends AccuracyRequest {
 }
 
 /** One ablation sweep as drawn: accuracy ratio vs k/C for the target class and off-target classes. */
-export interface SweepCurve {
+/** One sweep: the engine's result (ratios, AUCs, selectivity) for a mode, with k/C per p. */
+export interface SweepCurve extends SweepResult {
   source: Source;
   mode: number;
   targetClass: number;
   kind: AblationKind;
-  pcts: number[];
   fractions: number[];
-  targetRatio: number[];
-  offRatio: number[];
-  aucTarget: number;
-  aucOff: number;
-  selectivity: number;
-  trials: number;
-  skippedTrials: number;
 }
 
 export interface SweepView {
