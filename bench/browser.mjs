@@ -8,7 +8,8 @@
  *   2. the interactive paths of the static demo (dist/): time from navigation to the app's
  *      scripts loaded, to the demo bundle open, to the first drawn mode grid; live-ablation
  *      latency p50/p95 over 200 slider updates (the worker's time and the page's round trip).
- *   node bench/browser.mjs [--quick] [--json out.json] [--backends webgpu,webgl,wasm,cpu] [--big]
+ *   node bench/browser.mjs [--quick] [--json out.json] [--backends webgpu,webgl,wasm,wasm:2,cpu] [--big]
+ *   (wasm:N: WASM asking for N threads; plain wasm is tfjs's default, half the logical cores)
  *   (--big: also one 224x224 image of a ResNet-50-shaped model, one block and all 16, budget 1 GiB)
  */
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
 const quick = args.includes('--quick');
-const backends = opt('--backends', 'webgpu,webgl,wasm,cpu').split(',');
+const backends = opt('--backends', 'webgpu,webgl,wasm,wasm:2,cpu').split(',');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // The e2e runner's flags (scripts/e2e.mjs).
 const COMMON = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -66,20 +67,23 @@ const add = (r) => {
 };
 
 // 1. Engine workloads per backend.
-for (const backend of backends) {
+for (const entry of backends) {
+  const [backend, threadsText] = entry.split(':');
+  const threads = threadsText ? Number(threadsText) : null;
   const kind = backend === 'webgpu' || backend === 'webgl' ? 'gpu' : 'plain';
   const browser = await browserFor(kind);
   info.chromium ??= browser.version();
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const label = backend === 'webgpu' || backend === 'webgl' ? `${backend}-swiftshader (chromium)` : `${backend} (chromium)`;
+  const label = backend === 'webgpu' || backend === 'webgl' ? `${backend}-swiftshader (chromium)` : threads ? `${backend}, ${threads} threads asked (chromium)` : `${backend} (chromium)`;
   try {
     await page.goto(`${server.url}bench/`);
     await page.waitForFunction(() => typeof window.codecBench === 'function', null, { timeout: 60000 });
     const slow = backend === 'cpu' || backend === 'webgpu' || backend === 'webgl';
     const o = {
       backend,
+      threads,
       model: '/demo/models/fashion-cnn',
       images: slow ? (quick ? 2 : 4) : quick ? 8 : 16,
       steps: 10,
@@ -92,12 +96,12 @@ for (const backend of backends) {
     const t0 = Date.now();
     const r = await Promise.race([page.evaluate((o) => window.codecBench(o), o), new Promise((_, rej) => setTimeout(() => rej(new Error(`timed out after ${o.big ? 20 : 8} min`)), (o.big ? 20 : 8) * 60 * 1000))]);
     const mine = r.report.candidates.find((c) => c.name === backend);
-    info.backends[backend] = { ran: r.active === backend, status: mine?.status, reason: mine?.reason, fellBackTo: r.active === backend ? null : r.active, seconds: (Date.now() - t0) / 1000, wasmThreads: r.report.wasmThreads, crossOriginIsolated: r.report.crossOriginIsolated };
-    log(`${backend}: ${r.active === backend ? 'ran' : `could not start (${mine?.status}: ${mine?.reason})`}`);
+    info.backends[entry] = { ran: r.active === backend, status: mine?.status, reason: mine?.reason, fellBackTo: r.active === backend ? null : r.active, seconds: (Date.now() - t0) / 1000, wasmThreads: r.report.wasmThreads, crossOriginIsolated: r.report.crossOriginIsolated };
+    log(`${entry}: ${r.active === backend ? 'ran' : `could not start (${mine?.status}: ${mine?.reason})`}`);
     for (const m of r.rows) add({ ...m, section: `${m.section} (browser)`, backend: label });
   } catch (e) {
-    info.backends[backend] = { ran: false, error: String(e.message ?? e).split('\n')[0], pageErrors: errors.slice(0, 3) };
-    log(`${backend}: failed: ${info.backends[backend].error}`);
+    info.backends[entry] = { ran: false, error: String(e.message ?? e).split('\n')[0], pageErrors: errors.slice(0, 3) };
+    log(`${entry}: failed: ${info.backends[entry].error}`);
   }
   await page.close().catch(() => {});
 }

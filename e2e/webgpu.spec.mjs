@@ -17,13 +17,13 @@ test('auto backend choice skips the SwiftShader WebGPU adapter', async ({ page, 
   console.log(`      auto: ${b.active}; webgpu ${gpu.status}: ${gpu.reason}`);
   expect(gpu.status === 'skipped' && /software|swiftshader/i.test(gpu.reason), `webgpu skipped as a software adapter: ${JSON.stringify(gpu)}`);
   expect(b.active === 'wasm', `WASM runs (${b.active})`);
-  // Multi-threaded WASM: the server's COOP/COEP headers isolate the page, and the worker asks tfjs
-  // for one thread per core (up to 8); the header shows the count tfjs reports.
+  // Multi-threaded WASM: the server's COOP/COEP headers isolate the page; the header shows the
+  // count tfjs reports.
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const wasm = b.candidates.find((c) => c.name === 'wasm');
   console.log(`      wasm: ${wasm.reason}; crossOriginIsolated ${b.crossOriginIsolated}, ${b.wasmThreads} threads on ${cores} cores`);
   expect(b.crossOriginIsolated === true, 'the page is cross-origin isolated');
-  // Known gap: isolated, with setThreadsCount(cores), tfjs still reports 1 thread here (see the README).
+  // tfjs runs half the logical cores by itself (1 here, on 2 cores); e2e/threads.spec.mjs asks for more.
   expect(Number.isInteger(b.wasmThreads) && b.wasmThreads >= 1, `a WASM thread count: ${b.wasmThreads}`);
   expect((await page.locator('[data-testid="backend"]').textContent()).includes(`${b.wasmThreads} thread`), 'the header shows the thread count');
   await page.click('[data-testid="backend"]');

@@ -26,6 +26,8 @@ async function fetchModel(dir: string): Promise<{ exec: Executor; layers: string
 
 interface Options {
   backend: BackendName;
+  /** WASM threads to ask for (null: tfjs's default, half the logical cores). */
+  threads?: number | null;
   model: string;
   images: number;
   steps: number;
@@ -69,7 +71,7 @@ async function bigModelMeasures(size: number, budgetMiB: number): Promise<(Measu
 }
 
 async function run(o: Options): Promise<{ report: unknown; active: string; rows: (Measure & { model: string })[] }> {
-  const report = await chooseBackend(o.backend);
+  const report = await chooseBackend(o.backend, o.threads ?? null);
   if (report.active !== o.backend) return { report, active: report.active, rows: [] };
   const m = await fetchModel(o.model);
   const rows: (Measure & { model: string })[] = [];

@@ -67,9 +67,10 @@ export class Controller {
     this.subscribe();
     const forced = params.get('backend') as BackendName | null;
     this.client.backendChoice = forced && ['webgpu', 'webgl', 'wasm', 'cpu'].includes(forced) ? forced : 'auto';
+    this.client.wasmThreads = parseWasmThreads(params.get('threads'));
     this.s.setJob({ kind: 'loading', what: 'Starting the model worker' });
     try {
-      this.s.setBackendReport(await this.client.api.init({ backend: this.client.backendChoice }));
+      this.s.setBackendReport(await this.client.api.init({ backend: this.client.backendChoice, wasmThreads: this.client.wasmThreads }));
     } catch (e) {
       this.error('No backend could start', e);
     }
@@ -169,6 +170,23 @@ export class Controller {
     const s = this.s;
     const was = s.backend?.active ?? null;
     const next = was ? BACKEND_ORDER[Math.min(BACKEND_ORDER.indexOf(was) + 1, BACKEND_ORDER.length - 1)] : 'auto';
+    s.pushMessage({ level: 'error', title: 'The model worker crashed', message: `${message}. Restarted it on ${next === 'auto' ? 'the best backend' : next}${was ? ` (was ${was})` : ''}; the model, images, analysis and view are kept.` });
+    await this.restartKeepingView(next, `Restarting the model worker on ${next}`);
+  }
+
+  /**
+   * WASM's thread count is fixed once WASM starts in a worker: a new count (null: tfjs's default)
+   * starts a new worker, keeping the model, images, analysis and view as a crash restart does.
+   */
+  async setWasmThreads(threads: number | null): Promise<void> {
+    if (this.running || this.recovering) return;
+    this.client.wasmThreads = threads;
+    await this.restartKeepingView(this.client.backendChoice, `Restarting the model worker with ${threads === null ? 'the default WASM threads' : `${threads} WASM thread${threads === 1 ? '' : 's'}`}`);
+  }
+
+  /** Restarts the worker on `backend`; the analysis on screen and its view come back. */
+  private async restartKeepingView(backend: BackendName | 'auto', what: string): Promise<void> {
+    const s = this.s;
     const view = s.analysis ? parseHash(this.currentHash()).view : null;
     const prev = s.analysis;
     const wasAnalyzing = s.job.kind === 'analyzing';
@@ -177,10 +195,9 @@ export class Controller {
     this.ablInFlight = false;
     this.ablWanted = null;
     this.store.setState({ ablation: { status: 'idle', key: null, data: null }, accuracy: { status: 'idle', key: null, data: null }, sweep: { status: 'idle' } });
-    s.pushMessage({ level: 'error', title: 'The model worker crashed', message: `${message}. Restarted it on ${next === 'auto' ? 'the best backend' : next}${was ? ` (was ${was})` : ''}; the model, images, analysis and view are kept.` });
-    s.setJob({ kind: 'loading', what: `Restarting the model worker on ${next}` });
+    s.setJob({ kind: 'loading', what });
     try {
-      this.client.backendChoice = next;
+      this.client.backendChoice = backend;
       s.setBackendReport(await this.client.restart());
       // A bundle on screen was re-opened by the restart; an analysis run here (or the run the crash
       // interrupted) comes back from the cache.
@@ -674,4 +691,10 @@ async function exists(url: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** `?threads=N` (1-8): WASM threads to ask for; anything else is tfjs's default (null). */
+export function parseWasmThreads(v: string | null): number | null {
+  const n = v === null ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 1 && n <= 8 ? n : null;
 }

@@ -14,6 +14,8 @@ export class WorkerClient {
   private remote: Remote | null = null;
   /** What to replay into a fresh worker. */
   backendChoice: BackendName | 'auto' = 'auto';
+  /** WASM threads to ask for (null: tfjs's default); a new count needs a new worker. */
+  wasmThreads: number | null = null;
   modelFiles: FileEntry[] | null = null;
   modelUrl: string | null = null;
   imageFiles: FileEntry[] | null = null;
@@ -60,7 +62,7 @@ export class WorkerClient {
     this.worker = null;
     this.remote = null;
     const api = this.api;
-    const report = await api.init({ backend: this.backendChoice });
+    const report = await api.init({ backend: this.backendChoice, wasmThreads: this.wasmThreads });
     if (this.modelFiles) await api.loadModel(this.modelFiles);
     else if (this.modelUrl) await api.loadModelUrl(this.modelUrl);
     if (this.imageFiles) await api.loadImages(this.imageFiles, this.imageOptions);

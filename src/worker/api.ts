@@ -28,6 +28,12 @@ export interface BackendReport {
   crossOriginIsolated: boolean;
   /** WASM threads when WASM runs (1 without cross-origin isolation). */
   wasmThreads: number | null;
+  /** The WASM thread count the user asked for (null: tfjs's default); fixed once WASM started in this worker. */
+  wasmThreadsAsked: number | null;
+  /** What tfjs runs by itself: half the logical cores, 1 to 8. */
+  wasmThreadsDefault: number;
+  /** navigator.hardwareConcurrency as the browser reports it. */
+  logicalCores: number;
 }
 
 export type Method = 'conductance' | 'hidden-ig' | 'act-grad' | 'act-grad-norm';
@@ -398,7 +404,7 @@ export interface SweepView {
 
 export interface WorkerApi {
   /** Picks a backend (auto order or forced) and reports the choice. */
-  init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport>;
+  init(options: { backend?: BackendName | 'auto'; wasmThreads?: number | null }): Promise<BackendReport>;
   setBackend(name: BackendName | 'auto'): Promise<BackendReport>;
   backend(): Promise<BackendReport>;
   /** tfjs's tensor count and bytes in the worker (for the benchmark's memory-over-time check). */

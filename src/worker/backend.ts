@@ -35,8 +35,29 @@ interface GpuLike {
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|lavapipe|microsoft basic/i;
 
+/** The most threads tfjs's threaded WASM build runs (it pre-creates 8 pthread workers). */
+export const MAX_WASM_THREADS = 8;
+
+/**
+ * What tfjs picks by itself: half the logical cores (it assumes two hyper-threads a core), at least
+ * 1 and at most 8. On a 2-core machine that is 1 thread even when the page is isolated.
+ */
+export function defaultWasmThreads(logicalCores: number): number {
+  return Math.max(1, Math.min(MAX_WASM_THREADS, Math.floor(logicalCores / 2)));
+}
+
 let wasmPathsSet = false;
-export function setupWasm(): void {
+let wasmThreadsAsked: number | null = null;
+/** The logical cores the browser reports (read before setupWasm may shadow it for tfjs). */
+const LOGICAL_CORES = (typeof navigator !== 'undefined' && navigator.hardwareConcurrency) || 1;
+/**
+ * Sets WASM up before it starts. `threads`: null lets tfjs choose (defaultWasmThreads); a number
+ * asks for that many (1-8). tfjs caps the count at half of navigator.hardwareConcurrency, which
+ * its WASM module reads once when it starts; to run more than that (2 threads on a 2-core machine),
+ * this worker's navigator reports twice the count asked (only in this worker, and only the count
+ * that tfjs reads). The count is fixed once WASM has started: a new count needs a new worker.
+ */
+export function setupWasm(threads: number | null = null): void {
   if (wasmPathsSet) return;
   // The threaded build's pthread workers run the factory's source text, which reads `_scriptDir`
   // from a closure it no longer has; a global of that name (undefined: use the worker's own URL)
@@ -51,7 +72,18 @@ export function setupWasm(): void {
       /* read-only namespace: threads stay off (tfjs falls back to single-threaded SIMD) */
     }
   }
-  if (self.crossOriginIsolated) setThreadsCount(Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)));
+  if (self.crossOriginIsolated && threads !== null) {
+    const n = Math.max(1, Math.min(MAX_WASM_THREADS, Math.round(threads)));
+    wasmThreadsAsked = n;
+    setThreadsCount(n);
+    if (defaultWasmThreads(LOGICAL_CORES) < n) {
+      try {
+        Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * n, configurable: true });
+      } catch {
+        /* the count stays capped at tfjs's default; the report says what runs */
+      }
+    }
+  }
   // URLs resolved by Vite relative to this module, so dist/ works under any sub-path.
   setWasmPaths({
     'tfjs-backend-wasm.wasm': new URL(wasmPlain, import.meta.url).href,
@@ -157,8 +189,8 @@ export async function webGpuSyncReadsWork(timeoutMs = 8000): Promise<{ ok: boole
 }
 
 /** Starts `name` and checks it is the one that runs. Returns an error reason or null. */
-async function start(name: BackendName): Promise<string | null> {
-  if (name === 'wasm') setupWasm();
+async function start(name: BackendName, wasmThreads: number | null): Promise<string | null> {
+  if (name === 'wasm') setupWasm(wasmThreads);
   if (!tf.findBackendFactory(name)) return `${name} backend is not registered in this browser`;
   try {
     const ok = await tf.setBackend(name);
@@ -178,14 +210,16 @@ function wasmReason(): string {
   } catch {
     /* not initialised */
   }
-  return self.crossOriginIsolated ? `SIMD, ${threads} thread${threads === 1 ? '' : 's'}` : 'SIMD, 1 thread (page not cross-origin isolated)';
+  if (!self.crossOriginIsolated) return 'SIMD, 1 thread (page not cross-origin isolated)';
+  const how = wasmThreadsAsked === null ? `tfjs's choice for ${LOGICAL_CORES} logical core${LOGICAL_CORES === 1 ? '' : 's'}` : `${wasmThreadsAsked} asked`;
+  return `SIMD, ${threads} thread${threads === 1 ? '' : 's'} (${how})`;
 }
 
 /**
  * Chooses and starts a backend. `auto` walks the order and skips software GPUs; a named backend
  * is started as asked (the others are reported as not tried), falling back down the order if it fails.
  */
-export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Promise<BackendReport> {
+export async function chooseBackend(wanted: BackendName | 'auto' = 'auto', wasmThreads: number | null = null): Promise<BackendReport> {
   const forced = wanted !== 'auto';
   const candidates: BackendCandidate[] = [];
   const probes: Record<BackendName, () => Promise<{ ok: boolean; software: boolean; reason: string }>> = {
@@ -223,7 +257,7 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Prom
       }
       if (!sync.ok) note = `; analysis only: a synchronous read loses the WebGPU device in this browser (${sync.reason}), and live ablation still loses it`;
     }
-    const err = await start(name);
+    const err = await start(name, wasmThreads);
     if (err) {
       candidates.push({ name, status: 'failed', reason: err });
       continue;
@@ -233,7 +267,7 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto'): Prom
   }
   if (!active) throw Object.assign(new Error(`backend: no tfjs backend could start (${candidates.map((c) => `${c.name}: ${c.reason}`).join('; ')}).`), { name: 'BackendError' });
   candidates.sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
-  return { active, candidates, forced, wanted, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null };
+  return { active, candidates, forced, wanted, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null, wasmThreadsAsked, wasmThreadsDefault: defaultWasmThreads(LOGICAL_CORES), logicalCores: LOGICAL_CORES };
 }
 
 function safeThreads(): number | null {

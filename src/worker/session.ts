@@ -63,6 +63,8 @@ type Inputs = { kind: 'set'; data: Float32Array; p: Preprocessing } | { kind: 'p
 
 export class Session implements WorkerApi {
   private report: BackendReport | null = null;
+  /** WASM threads asked at init (null: tfjs's default). */
+  private wasmThreads: number | null = null;
   private model: LoadedWorkerModel | null = null;
   private images: LoadedImages | null = null;
   /** The analysis on screen, its pixels, and the model that made it (for heatmaps): the user's
@@ -83,8 +85,9 @@ export class Session implements WorkerApi {
     return { numTensors: m.numTensors, numBytes: m.numBytes };
   }
 
-  async init(options: { backend?: BackendName | 'auto' }): Promise<BackendReport> {
-    this.report = await chooseBackend(options.backend ?? 'auto');
+  async init(options: { backend?: BackendName | 'auto'; wasmThreads?: number | null }): Promise<BackendReport> {
+    this.wasmThreads = options.wasmThreads ?? null;
+    this.report = await chooseBackend(options.backend ?? 'auto', this.wasmThreads);
     watchDeviceLost();
     return this.report;
   }
@@ -104,7 +107,7 @@ export class Session implements WorkerApi {
   async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
     if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
     this.dropLive();
-    this.report = await chooseBackend(name);
+    this.report = await chooseBackend(name, this.wasmThreads);
     watchDeviceLost();
     clearHeatmapCache();
     return this.report;
@@ -551,7 +554,7 @@ export class Session implements WorkerApi {
     if (!model || !images) fail('smoke: load a model and images first.');
     if (this.abort) fail('smoke: an analysis is running.');
     const prev = tf.getBackend();
-    if (backend === 'wasm') setupWasm();
+    if (backend === 'wasm') setupWasm(this.wasmThreads);
     const ok = await tf.setBackend(backend).catch(() => false);
     if (!ok || tf.getBackend() !== backend) {
       await tf.setBackend(prev);

@@ -89,6 +89,27 @@ export function Header() {
               </tbody>
             </table>
             <p className="muted">{backend.crossOriginIsolated ? `Cross-origin isolated: multi-threaded WASM available (${backend.wasmThreads ?? 'threads set when WASM starts'}${backend.wasmThreads ? ` thread${backend.wasmThreads === 1 ? '' : 's'}` : ''}).` : 'Not cross-origin isolated (the host sends no COOP/COEP headers): WASM runs single-threaded SIMD.'}</p>
+            {backend.crossOriginIsolated && (
+              <label title="tfjs runs half the logical cores by itself (it assumes two hyper-threads a core). The count is fixed once WASM starts, so a new count restarts the model worker (the analysis and view are kept).">
+                WASM threads{' '}
+                <select
+                  data-testid="wasm-threads"
+                  value={backend.wasmThreadsAsked === null ? 'auto' : String(backend.wasmThreadsAsked)}
+                  disabled={busy}
+                  onChange={(e) => {
+                    void controller.setWasmThreads(e.target.value === 'auto' ? null : Number(e.target.value));
+                    setOpen(false);
+                  }}
+                >
+                  <option value="auto">auto (tfjs: {backend.wasmThreadsDefault})</option>
+                  {Array.from({ length: Math.min(8, Math.max(2, backend.logicalCores)) }, (_, i) => i + 1).map((n) => (
+                    <option key={n} value={String(n)}>
+                      {n}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <label>
               Use{' '}
               <select
