@@ -112,7 +112,47 @@ test('forced WebGPU: the engine\'s passes and a whole analysis (contributions, S
   await other.setInputFiles('[data-testid="images-input"]', IMAGES);
   await until(() => state(other, (s) => s.images?.count === 8 && s.job.kind === 'idle'), 'the images (WASM page)');
   const wasmRun = await run(other, 'wasm');
+  // Live ablation on WebGPU (its reads are asynchronous): the same ablations on WASM of the very
+  // analysis the WebGPU page made (exported as a bundle .zip, opened in the WASM page's worker).
+  const mode = await page.evaluate(async (l) => (await window.__codec.controller.client.api.modeGrid(l, 'contributions')).cards[0].id, layer);
+  const reqs = [{ kind: 'destroy', pct: 50 }, { kind: 'preserve', pct: 25 }].map((r, i) => ({ ...r, layer, source: 'contributions', mode, image: i }));
+  t0 = Date.now();
+  const gpuAbl = await page.evaluate(async (reqs) => {
+    const api = window.__codec.controller.client.api;
+    const out = [];
+    for (const r of reqs) out.push(await api.ablate(r));
+    return out.map((o) => ({ channels: o.channels, before: Array.from(o.before), after: Array.from(o.after) }));
+  }, reqs);
+  const tAbl = Date.now() - t0;
+  const zip = await page.evaluate(async () => Array.from(await window.__codec.controller.client.api.exportBundle()));
+  const lost = await state(page, (s) => s.messages.filter((m) => m.level === 'error').map((m) => m.message).join(' | '));
+  expect(!lost && (await state(page, (s) => s.backend.active)) === 'webgpu', `WebGPU still runs after the ablations: ${lost}`);
+  const wasmAbl = await other.evaluate(async ({ zip, reqs }) => {
+    const api = window.__codec.controller.client.api;
+    await api.loadBundle({ files: [{ path: 'webgpu-analysis.zip', file: new File([new Uint8Array(zip)], 'webgpu-analysis.zip') }] });
+    const out = [];
+    for (const r of reqs) out.push(await api.ablate(r));
+    return out.map((o) => ({ channels: o.channels, before: Array.from(o.before), after: Array.from(o.after) }));
+  }, { zip, reqs });
   await other.close();
+  gpuAbl.forEach((g, i) => {
+    const w = wasmAbl[i];
+    expect(JSON.stringify(g.channels) === JSON.stringify(w.channels), `ablation ${i}: the same channels (${g.channels.length})`);
+    g.before.forEach((v, j) => close(v, w.before[j], 1e-3, 1e-4, `ablation ${i} before[${j}]`));
+    g.after.forEach((v, j) => close(v, w.after[j], 1e-3, 1e-4, `ablation ${i} after[${j}]`));
+    expect(g.after.some((v, j) => Math.abs(v - g.before[j]) > 1e-4), `ablation ${i} changes the output`);
+  });
+  console.log(`      live ablation on WebGPU (destroy 50%, preserve 25% of mode ${mode}): ${tAbl} ms for 2, the same channels and outputs as WASM on the exported bundle`);
+  // Switching this worker from WebGPU to WASM rebuilds the model there (tfjs would move each weight
+  // with a synchronous read, which loses this WebGPU device): no crash, the analysis stays, and the
+  // same ablation gives the same numbers.
+  await page.evaluate(() => window.__codec.controller.setBackend('wasm'));
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.backend.active === 'wasm'), 'the switch to WASM', 60000);
+  const afterSwitch = await state(page, (s) => ({ errors: s.messages.filter((m) => m.level === 'error').map((m) => `${m.title}: ${m.message}`), origin: s.analysis?.origin, layer: s.analysis?.layers[0]?.name }));
+  expect(afterSwitch.errors.length === 0 && afterSwitch.origin === 'analysis' && afterSwitch.layer === layer, `switched without a crash, the analysis kept: ${JSON.stringify(afterSwitch)}`);
+  const switched = await page.evaluate(async (r) => Array.from((await window.__codec.controller.client.api.ablate(r)).after), reqs[0]);
+  switched.forEach((v, j) => close(v, wasmAbl[0].after[j], 1e-3, 1e-4, `after the switch, ablation after[${j}]`));
+  console.log('      switched WebGPU -> WASM in the same worker: no crash, the analysis kept, the same ablation');
   expect(wasmRun.sums.backend === 'wasm', 'the second analysis ran on WASM');
   console.log(`      ${layer}, 8 images, 4 steps, SAEs + metrics: webgpu (SwiftShader) ${gpuRun.ms} ms, wasm ${wasmRun.ms} ms`);
   gpuRun.sums.F.forEach((f, i) => close(f, wasmRun.sums.F[i], 1e-3, 1e-4, `analysis F[${i}]`));

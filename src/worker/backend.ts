@@ -130,11 +130,13 @@ export function probeWebGl(): { ok: boolean; software: boolean; reason: string }
 }
 
 /*
- * Synchronous reads. The analysis path reads tensors with data() (asynchronous); live ablation
- * still uses dataSync(), which tfjs-webgpu does through an
- * OffscreenCanvas copy, which in headless Chromium on SwiftShader destroys the worker's WebGPU
- * instance ("A valid external Instance reference no longer exists"): every later buffer fails and
- * no new adapter comes. So the same copy is tried first in a throwaway worker, with raw WebGPU.
+ * Synchronous reads. tfjs-webgpu does dataSync() through an OffscreenCanvas copy, which in
+ * headless Chromium on SwiftShader destroys the worker's WebGPU instance ("A valid external
+ * Instance reference no longer exists"): every later buffer fails and no new adapter comes. The
+ * worker reads asynchronously everywhere (analysis, live ablation, accuracy, sweeps, heatmaps) and
+ * rebuilds its models on a backend switch rather than letting tfjs move weights with a synchronous
+ * read (Session.setBackend); the e2e spec runs all of it on such a WebGPU. The same copy is tried in
+ * a throwaway worker, with raw WebGPU, so the backend menu can say so.
  */
 const SYNC_CHECK_SRC = `onmessage = async () => {
   try {
@@ -247,15 +249,8 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto', wasmT
     }
     let note = '';
     if (name === 'webgpu') {
-      // The analysis path reads tensors asynchronously; live ablation still makes a synchronous
-      // read somewhere (tfjs warns; found in the e2e run, not yet located), losing the device.
-      // Chosen automatically only where synchronous reads work too; forced, it runs with a note.
       const sync = await webGpuSyncReadsWork();
-      if (!sync.ok && !forced) {
-        candidates.push({ name, status: 'failed', reason: `${p.reason}; but a synchronous read loses the WebGPU device in this browser (${sync.reason}), and live ablation reads synchronously` });
-        continue;
-      }
-      if (!sync.ok) note = `; analysis only: a synchronous read loses the WebGPU device in this browser (${sync.reason}), and live ablation still loses it`;
+      if (!sync.ok) note = `; a synchronous read would lose the device in this browser (${sync.reason}): the app reads asynchronously`;
     }
     const err = await start(name, wasmThreads);
     if (err) {

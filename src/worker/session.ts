@@ -106,11 +106,32 @@ export class Session implements WorkerApi {
 
   async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
     if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
+    // Ablations, accuracy and sweeps in flight finish on the old backend first (accuracy is cancelled).
+    this.accuracyAbort?.abort();
+    await Promise.allSettled([this.ablQueue, this.setQueue]);
     this.dropLive();
+    clearHeatmapCache();
+    const from = tf.getBackend();
     this.report = await chooseBackend(name, this.wasmThreads);
     watchDeviceLost();
-    clearHeatmapCache();
+    if (tf.getBackend() !== from) await this.rebuildModels();
     return this.report;
+  }
+
+  /**
+   * Rebuilds the models in use from their files on the backend now running. Left alone, tfjs would
+   * move each weight across backends on first use with a synchronous read, and on WebGPU such a
+   * read can lose the device (Chromium on SwiftShader here; the e2e spec fails without this).
+   */
+  private async rebuildModels(): Promise<void> {
+    const olds = [...new Set([this.model, this.current?.model ?? null])].filter((m): m is LoadedWorkerModel => m !== null);
+    for (const old of olds) {
+      const c = await old.copy();
+      const moved: LoadedWorkerModel = { ...old, exec: c.exec, dispose: () => c.dispose() };
+      if (this.model === old) this.model = moved;
+      if (this.current?.model === old) this.current.model = moved;
+      old.dispose();
+    }
   }
 
   async backend(): Promise<BackendReport> {
