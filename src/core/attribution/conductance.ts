@@ -5,7 +5,7 @@
  *   C = sum_{i=1..S} 1/2 (g_{i-1} + g_i) * (a_i - a_{i-1}).
  * At a layer that is a cut of the graph, sum C -> F(x) - F(x0) as S grows (completeness).
  * All hooked layers come from one backward pass per chunk of alpha points (zero probes added to
- * their outputs), and the chunk is sized to a memory budget.
+ * their outputs), and the chunk is sized to a memory budget; the sum is trapezoid.ts.
  */
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
@@ -14,6 +14,7 @@ import { asMatrix, finishLayer, forwardAtX } from './finish';
 import { alphaChunkFor, alphas, interpolate, makeBaseline, type BaselineSpec } from './path';
 import type { AttributionResult, LayerAttribution } from './result';
 import { targetFn, type TargetSpec } from './targets';
+import { makeTrapezoid, type Trapezoid } from './trapezoid';
 
 export interface AttributionProgress {
   done: number;
@@ -57,9 +58,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
   const tgt = targetFn(target);
   const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
 
-  const accum: tf.Tensor[] = size.map((s) => tf.zeros([b * s]));
-  let prevA: tf.Tensor[] | null = null;
-  let prevG: tf.Tensor[] | null = null;
+  const sums: Trapezoid[] = size.map((s) => makeTrapezoid(b * s));
   const F0 = new Float32Array(b);
   const F1 = new Float32Array(b);
   try {
@@ -70,51 +69,25 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
       const n = al.length;
       // One forward + backward over n*B interpolated inputs, all layers at once.
       const { a, g, f } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx);
-      const fv = await f.data();
-      if (start === 0) F0.set(fv.subarray(0, b));
-      if (end === steps) F1.set(fv.subarray((n - 1) * b, n * b));
-      f.dispose();
-      const nextA: tf.Tensor[] = [];
-      const nextG: tf.Tensor[] = [];
-      for (let l = 0; l < layers.length; l++) {
-        const [acc, lastA, lastG] = tf.tidy(() => {
-          // Rows are alpha points: (n, B * size). Prepend the previous chunk's last point.
-          const A = prevA ? tf.concat([prevA[l], tf.reshape(a[l], [n, -1])], 0) : tf.reshape(a[l], [n, -1]);
-          const G = prevG ? tf.concat([prevG[l], tf.reshape(g[l], [n, -1])], 0) : tf.reshape(g[l], [n, -1]);
-          const rows = A.shape[0];
-          let acc = accum[l];
-          if (rows >= 2) {
-            // Differences of consecutive activations times the mean of their gradients: the
-            // trapezoid approximation of the path integral of g da.
-            const dA = tf.sub(A.slice([1, 0], [rows - 1, -1]), A.slice([0, 0], [rows - 1, -1]));
-            const gMid = tf.add(G.slice([1, 0], [rows - 1, -1]), G.slice([0, 0], [rows - 1, -1]));
-            acc = tf.add(acc, tf.mul(0.5, tf.sum(tf.mul(gMid, dA), 0)));
-          }
-          return [acc, A.slice([rows - 1, 0], [1, -1]), G.slice([rows - 1, 0], [1, -1])];
-        });
-        if (acc !== accum[l]) accum[l].dispose();
-        accum[l] = acc;
-        nextA.push(lastA);
-        nextG.push(lastG);
+      try {
+        const fv = await f.data();
+        if (start === 0) F0.set(fv.subarray(0, b));
+        if (end === steps) F1.set(fv.subarray((n - 1) * b, n * b));
+        // The trapezoid approximation of the path integral of g da, chunk by chunk.
+        for (let l = 0; l < layers.length; l++) await sums[l].add(a[l], g[l], n);
+      } finally {
+        tf.dispose([...a, ...g, f]);
       }
-      tf.dispose([...a, ...g, ...(prevA ?? []), ...(prevG ?? [])]);
-      prevA = nextA;
-      prevG = nextG;
       onProgress?.({ done: end + 1, total: steps + 1, stage: 'conductance' });
       await yieldToEventLoop();
     }
     const dF = F1.map((v, i) => v - F0[i]);
     const out = new Map<string, LayerAttribution>();
-    for (let l = 0; l < layers.length; l++) {
-      const shape = infos[l].outputShape;
-      const m = tf.reshape(accum[l], [b, ...shape]);
-      const act = tf.reshape(prevA![l], [b, ...shape]);
-      out.set(layers[l], await finishLayer(layers[l], m, act, dF, infos[l].isCut, keepMaps));
-      tf.dispose([m, act]);
-    }
+    for (let l = 0; l < layers.length; l++) out.set(layers[l], await sums[l].finish(layers[l], b, infos[l].outputShape, dF, infos[l].isCut, keepMaps));
     return { method: 'conductance', layers: out, F: F1, F0, targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };
   } finally {
-    tf.dispose([...accum, ...(prevA ?? []), ...(prevG ?? []), x0, classIdx]);
+    for (const t of sums) t.dispose();
+    tf.dispose([x0, classIdx]);
   }
 }
 

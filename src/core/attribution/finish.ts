@@ -82,3 +82,52 @@ export async function finishLayer(
   }
   return out;
 }
+
+/**
+ * finishLayer on host arrays (the WASM and CPU backends' conductance): the same reductions and
+ * completeness in one JavaScript pass over M (B, ...shape) and the activation at x, with no
+ * tensors. `m` and `act` are read, not kept, unless keepMaps (then copied).
+ */
+export function finishLayerHost(
+  name: string,
+  m: Float32Array,
+  actAtX: Float32Array,
+  b: number,
+  shape: number[],
+  dF: Float32Array | null,
+  isCut: boolean,
+  keepMaps: boolean,
+): LayerAttribution {
+  const channels = shape[shape.length - 1];
+  const perImage = shape.reduce((p, d) => p * d, 1);
+  const positions = perImage / channels;
+  const net = new Float64Array(b * channels);
+  const ei = new Float64Array(b * 2 * channels);
+  const actNet = new Float64Array(b * channels);
+  const total = new Float32Array(b);
+  const abs = new Float64Array(b);
+  for (let n = 0; n < b; n++) {
+    let t = 0;
+    let ta = 0;
+    for (let p = 0; p < positions; p++) {
+      const off = n * perImage + p * channels;
+      for (let c = 0; c < channels; c++) {
+        const v = m[off + c];
+        net[n * channels + c] += v;
+        ei[n * 2 * channels + (v < 0 ? c : channels + c)] += v;
+        actNet[n * channels + c] += actAtX[off + c];
+        t += v;
+        ta += Math.abs(v);
+      }
+    }
+    total[n] = t;
+    abs[n] = ta;
+  }
+  const out: LayerAttribution = { name, shape, channels, net: Float32Array.from(net), ei: Float32Array.from(ei), actNet: Float32Array.from(actNet), total, completeness: null };
+  if (keepMaps) {
+    out.map = Float32Array.from(m);
+    out.actMap = Float32Array.from(actAtX);
+  }
+  if (isCut && dF) out.completeness = Float32Array.from(total, (s, i) => completenessError(s, dF[i], abs[i]));
+  return out;
+}

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CodecError, check } from '../errors';
 import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type Step, type TfContainer } from './graph';
 import { applyHooks, disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
+import { applyWithInputGradients } from './inputGradLayers';
 
 export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 
@@ -151,7 +152,8 @@ export class Executor implements HookableModel {
       } else {
         let r: tf.Tensor | tf.Tensor[];
         try {
-          r = s.layer.apply(ins.length === 1 ? ins[0] : ins, { ...s.callArgs, training: false });
+          const input = ins.length === 1 ? ins[0] : ins;
+          r = applyWithInputGradients(s.layer, input) ?? s.layer.apply(input, { ...s.callArgs, training: false });
         } catch (e) {
           throw new CodecError('ModelError', `Executor: layer ${s.name} (${s.className}) failed: ${(e as Error).message}`);
         }

@@ -1,0 +1,58 @@
+/**
+ * Layers run as their plain ops while gradients are recorded, so that only the gradients that are
+ * needed get computed.
+ *
+ * tfjs runs Conv2D, DepthwiseConv2D and Dense as fused ops whenever their activation is linear,
+ * even while recording gradients, and a fused op's gradient (a customGrad) computes the gradient of
+ * every input at once: the filter's and the bias's as well as the input's. Attribution only needs
+ * the input's, and for a convolution followed by BatchNorm (ResNets, the demo CNN) the filter
+ * gradient costs about as much again (a quarter of a conductance run on WASM, measured with
+ * tf.profile). Run as conv2d / depthwiseConv2d / matMul, then the bias and the activation, the
+ * gradient tape takes each input's gradient only where a path needs it. Outputs and gradients equal
+ * the fused layer's (inputGradLayers.test.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface VariableLike {
+  read(): tf.Tensor;
+}
+interface ConvLike {
+  getClassName(): string;
+  kernel?: VariableLike;
+  depthwiseKernel?: VariableLike;
+  bias?: VariableLike | null;
+  strides?: number[];
+  padding?: string;
+  dataFormat?: string;
+  dilationRate?: number | number[];
+  activation?: { apply(x: tf.Tensor): tf.Tensor };
+}
+
+/** True while tfjs records a gradient tape (inside tf.grad / valueAndGrads, outside kernels). */
+export function recordingGradients(): boolean {
+  const state = (tf.engine() as unknown as { state: { gradientDepth: number; kernelDepth: number } }).state;
+  return state.gradientDepth > 0 && state.kernelDepth === 0;
+}
+
+const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v ?? 1, v ?? 1]);
+
+/**
+ * The layer's output computed with plain ops, or null when the layer is not one of these (or uses
+ * options this does not cover): the caller then applies the layer itself.
+ */
+export function applyWithInputGradients(layer: unknown, input: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
+  if (Array.isArray(input) || !recordingGradients()) return null;
+  const l = layer as ConvLike;
+  const cls = typeof l.getClassName === 'function' ? l.getClassName() : '';
+  if (!l.activation || (l.dataFormat !== undefined && l.dataFormat !== 'channelsLast')) return null;
+  let y: tf.Tensor;
+  if (cls === 'Conv2D' && l.kernel && input.rank === 4 && (l.padding === 'same' || l.padding === 'valid')) {
+    y = tf.conv2d(input as tf.Tensor4D, l.kernel.read() as tf.Tensor4D, pair(l.strides), l.padding, 'NHWC', pair(l.dilationRate));
+  } else if (cls === 'DepthwiseConv2D' && l.depthwiseKernel && input.rank === 4 && (l.padding === 'same' || l.padding === 'valid')) {
+    y = tf.depthwiseConv2d(input as tf.Tensor4D, l.depthwiseKernel.read() as tf.Tensor4D, pair(l.strides), l.padding, 'NHWC', pair(l.dilationRate));
+  } else if (cls === 'Dense' && l.kernel && input.rank === 2) {
+    y = tf.matMul(input as tf.Tensor2D, l.kernel.read() as tf.Tensor2D);
+  } else return null;
+  if (l.bias) y = tf.add(y, l.bias.read());
+  return l.activation.apply(y);
+}
