@@ -417,7 +417,7 @@ export class Controller {
       this.bundleRef = null;
       this.s.setAnalysis(summary);
       void this.saveSession();
-      if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')}); run again to finish the rest (finished layers come from the cache).` });
+      if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')})${summary.cutShort ? `; the cancel cut ${summary.cutShort}'s sparse autoencoder training short: it keeps the best model so far, is not cached, and any later source of it was not trained` : ''}; run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
       if (this.client.generation === gen) this.error('Analysis stopped', e);
     } finally {

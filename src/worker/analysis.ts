@@ -31,6 +31,8 @@ export class Analysis {
     readonly partial = false,
     /** An uploaded set's thumbnails, when the bundle has no sprite. */
     private readonly extraSprite: SpriteData | null = null,
+    /** The layer whose SAE training a cancel cut short, if any. */
+    readonly cutShort: string | null = null,
   ) {
     this.manifest = bundle.manifest;
     const m = this.manifest;
@@ -119,6 +121,7 @@ export class Analysis {
       layers,
       sprite,
       partial: this.partial,
+      cutShort: this.cutShort,
       createdAt: m.createdAt,
     };
   }

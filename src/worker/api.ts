@@ -212,6 +212,8 @@ export interface BundleSummary {
   sprite: SpriteData | null;
   /** Set when an analysis was cancelled: these layers finished, the others were dropped. */
   partial: boolean;
+  /** A layer whose SAE training the cancel cut short (its best model so far is kept, not cached). */
+  cutShort: string | null;
   createdAt: string;
 }
 

@@ -136,6 +136,28 @@ describe('Session (the worker API)', () => {
     expect(first.layers.length).toBe(2);
   });
 
+  it('a cancel during SAE training keeps the layer with its best SAE so far, marks the analysis partial and trains no later source', async () => {
+    const s = new Session();
+    await s.loadModel(await modelEntries());
+    await s.loadImages(imageSetEntries(30));
+    let cancelledAt: string | null = null;
+    const summary = await s.analyze({ ...SETTINGS, layers: ['a', 'b'], steps: 2, modes: true, saeEpochs: 60 }, (p) => {
+      if (p.sae && p.layer === 'b' && cancelledAt === null) {
+        cancelledAt = `${p.sae.source} ${p.sae.epoch}`;
+        s.cancel();
+      }
+    });
+    expect(cancelledAt).toMatch(/^contributions /);
+    expect(summary.partial).toBe(true);
+    expect(summary.cutShort).toBe('b');
+    const a = summary.layers.find((l) => l.name === 'a')!;
+    const b = summary.layers.find((l) => l.name === 'b')!;
+    expect(a.dictionaries.contributions && a.dictionaries.activations).toBeTruthy();
+    expect(b.dictionaries.contributions!.epochs).toBeGreaterThan(0);
+    expect(b.dictionaries.contributions!.epochs).toBeLessThan(60);
+    expect(b.dictionaries.activations).toBeUndefined();
+  });
+
   it('analyze refuses bad settings with one-line errors', async () => {
     const s = new Session();
     await expect(s.analyze(SETTINGS, () => undefined)).rejects.toThrow(/analyze: no model loaded/);

@@ -272,6 +272,7 @@ export class Session implements WorkerApi {
     const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
     const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
     let cached = 0;
+    let cutShort: string | null = null;
     const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
       const frac = (li + imgDone / n) / layers.length;
       const elapsed = performance.now() - t0;
@@ -324,6 +325,14 @@ export class Session implements WorkerApi {
             onSaeEpoch: (e) => report(li, n, `sparse autoencoders (${e.source}, epoch ${e.epoch})`, layer, e),
           });
           files = result.files;
+          if (ctrl.signal.aborted) {
+            // Cancelled during this layer's SAE training: its contributions are complete and its
+            // SAE is the best so far. Kept for this session, but not cached as a finished layer.
+            parts.push(files);
+            done.push(layer);
+            cutShort = layer;
+            break;
+          }
           // Always stored (the checkbox only says whether to reuse): a reload restores from it.
           await putCached(key, files);
         }
@@ -343,7 +352,7 @@ export class Session implements WorkerApi {
     }
     if (parts.length === 0) fail('analyze: nothing cached for these settings.', 'CancelledError');
     const merged = mergeBundles(parts);
-    const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length, images.sprite);
+    const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length || cutShort !== null, images.sprite, cutShort);
     const old = this.current?.model ?? null;
     this.dropLive();
     this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model, modelFiles: model.files ?? null };

@@ -30,6 +30,7 @@ function analysis(id: string, layers: string[], n = 6): BundleSummary {
     layers: layers.map(layer),
     sprite: null,
     partial: false,
+    cutShort: null,
     createdAt: '',
   };
 }

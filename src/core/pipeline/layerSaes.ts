@@ -66,7 +66,10 @@ export async function fitLayerSaes(
   const out: LayerSaes = { records: {}, metrics: {}, fitted: {} };
   const sources: SaeSource[] = opts.on === 'both' ? ['contributions', 'activations'] : [opts.on];
   const n = l.total.length;
-  for (const source of sources) {
+  for (const [si, source] of sources.entries()) {
+    // A cancel during the first source's training keeps its best model so far (trainSae returns
+    // it); the next source is not started (it would keep its initial weights).
+    if (si > 0 && opts.signal?.aborted) break;
     const reduction: Reduction = source === 'activations' ? 'net' : opts.reduction;
     const own = vectors(l, source, reduction);
     const more = extra ? vectors(extra, source, reduction).data : null;
