@@ -5,6 +5,7 @@
 import { registerBatchNormGradient } from './batchNormGrad';
 import { registerConv2dGradients } from './conv2dGrad';
 import { registerDepthwiseGradients } from './depthwiseGrad';
+import { registerMaxPoolGradient } from './maxPoolGrad';
 
 let registered = false;
 
@@ -15,4 +16,5 @@ export function registerFastGradients(): void {
   registerConv2dGradients('wasm');
   registerBatchNormGradient();
   registerDepthwiseGradients('wasm');
+  registerMaxPoolGradient('wasm');
 }

@@ -1,0 +1,74 @@
+/**
+ * MaxPoolGrad that routes each output's gradient to the FIRST maximum of its window (row-major
+ * order), as tfjs' CPU backend, TensorFlow and PyTorch do. tfjs 4.22's WASM kernel routes ties
+ * elsewhere, and ties are the rule, not the exception, at conductance's zero baseline: there every
+ * activation of a channel is the same, so the alpha = 0 term of the trapezoid differed between
+ * backends (up to 15% of a conv layer's contributions in the demo CNN against PyTorch and tfjs' CPU
+ * backend; bench/pytorch). One pass in JavaScript over the input, per output position a running
+ * max per channel (channels innermost, as the data lies), registered for WASM only: its tensors
+ * live in host memory, so reading them is a copy, not a device transfer.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** dx of max-pooling x (B, H, W, C) given dy (B, outH, outW, C): first-max routing. */
+export function maxPoolGradFirstMax(x: Float32Array, dy: Float32Array, xShape: [number, number, number, number], info: tf.backend_util.Conv2DInfo): Float32Array {
+  const [B, H, W, C] = xShape;
+  const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, effectiveFilterHeight: ekh, effectiveFilterWidth: ekw, padInfo } = info;
+  const dx = new Float32Array(x.length);
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  for (let b = 0; b < B; b++) {
+    for (let r = 0; r < oh; r++) {
+      const r0 = r * sh - padInfo.top;
+      for (let c = 0; c < ow; c++) {
+        const c0 = c * sw - padInfo.left;
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let u = 0; u < ekh; u += dh) {
+          const wr = r0 + u;
+          if (wr < 0 || wr >= H) continue;
+          for (let v = 0; v < ekw; v += dw) {
+            const wc = c0 + v;
+            if (wc < 0 || wc >= W) continue;
+            const base = ((b * H + wr) * W + wc) * C;
+            for (let d = 0; d < C; d++) {
+              const val = x[base + d];
+              if (val > best[d]) {
+                best[d] = val;
+                where[d] = base + d;
+              }
+            }
+          }
+        }
+        const out = ((b * oh + r) * ow + c) * C;
+        for (let d = 0; d < C; d++) if (where[d] >= 0) dx[where[d]] += dy[out + d];
+      }
+    }
+  }
+  return dx;
+}
+
+const maxPoolGrad: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+  const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const a = attrs as unknown as PoolAttrs;
+  const shape = input.shape as [number, number, number, number];
+  const info = tf.backend_util.computePool2DInfo(shape, a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+  const be = backend as tf.KernelBackend;
+  const dx = maxPoolGradFirstMax(be.readSync(input.dataId) as Float32Array, be.readSync(dy.dataId) as Float32Array, shape, info);
+  return tf.tensor4d(dx, shape);
+};
+
+/** Replaces MaxPoolGrad on `backendName` (WASM) by the first-max kernel. Idempotent. */
+export function registerMaxPoolGradient(backendName = 'wasm'): void {
+  const existing = tf.getKernel('MaxPoolGrad', backendName);
+  if (existing?.kernelFunc === maxPoolGrad) return;
+  if (existing) tf.unregisterKernel('MaxPoolGrad', backendName);
+  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName, kernelFunc: maxPoolGrad });
+}
