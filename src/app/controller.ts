@@ -366,6 +366,7 @@ export class Controller {
       this.client.imageOptions = options;
       this.client.imageSetUrl = null;
       this.s.setImages(info);
+      for (const note of info.notes) this.s.pushMessage({ level: /^no labels/.test(note) ? 'warning' : 'info', title: /^no labels/.test(note) ? 'No labels' : 'Images', message: note });
       if (info.skipped.length) {
         const list = info.skipped.slice(0, 4).map((s) => `${s.file}: ${s.reason}`).join('; ');
         this.s.pushMessage({ level: 'warning', title: `${info.skipped.length} file${info.skipped.length > 1 ? 's' : ''} skipped`, message: list + (info.skipped.length > 4 ? `; and ${info.skipped.length - 4} more` : '') });

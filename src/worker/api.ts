@@ -97,11 +97,13 @@ export interface ImageSetInfo {
   names: string[];
   labels: number[] | null;
   classNames: string[] | null;
-  /** sha256 over the decoded inputs and the preprocessing (hex): part of the cache key. */
+  /** sha256 over the decoded inputs, the preprocessing, names, labels and class names (hex): part of the cache key. */
   hash: string;
   preprocessing: Preprocessing;
   /** Files skipped, each with its reason (the set still loads). */
   skipped: { file: string; reason: string }[];
+  /** What the loader decided, for the user: where class names came from, why there are no labels. */
+  notes: string[];
 }
 
 export interface AnalyzeSettings {

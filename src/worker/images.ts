@@ -99,15 +99,25 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
   let classNames = modelClassNames;
   let csv: Map<string, string> | null = null;
   const candidates: FileEntry[] = [];
+  const texts: FileEntry[] = [];
   for (const e of entries) {
     const name = base(e.path);
     if (name.startsWith('.')) continue;
     if (/\.csv$/i.test(name)) csv = parseCsv(await e.file.text());
-    else if (/\.txt$/i.test(name)) {
-      const lines = (await e.file.text()).split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
-      if (lines.length) classNames = lines;
-    } else candidates.push(e);
+    else if (/\.txt$/i.test(name)) texts.push(e);
+    else candidates.push(e);
   }
+  // Class names from a text file, one per line: classes.txt (or class_names.txt, labels.txt) when
+  // there are several .txt files, else the only one.
+  let classFile: { name: string; count: number; ignored: string[] } | null = null;
+  const preferred = texts.find((e) => /^(classes|class_names|classnames|labels)\.txt$/i.test(base(e.path))) ?? (texts.length === 1 ? texts[0] : null);
+  if (preferred) {
+    const lines = (await preferred.file.text()).split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+    if (lines.length) {
+      classNames = lines;
+      classFile = { name: base(preferred.path), count: lines.length, ignored: texts.filter((e) => e !== preferred).map((e) => base(e.path)) };
+    }
+  } else if (texts.length) classFile = null;
   const accepted: FileEntry[] = [];
   for (const e of candidates) {
     const head = new Uint8Array(await e.file.slice(0, 65536).arrayBuffer());
@@ -152,30 +162,53 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
   }
   if (k === 0) fail(`images: none of the ${accepted.length} images could be decoded (${skipped[0]?.file}: ${skipped[0]?.reason}).`);
   const labels = labelsFor(names, csv, classNames);
-  const set: InputSet = { data: data.subarray(0, k * per), n: k, height: p.height, width: p.width, channels: p.channels, names, labels: labels?.labels };
-  const hash = await sha256Hex([new Uint8Array(set.data.buffer, set.data.byteOffset, set.data.byteLength), new TextEncoder().encode(JSON.stringify(p))]);
+  const notes: string[] = [];
+  if (classFile) notes.push(`class names from ${classFile.name} (${classFile.count})${classFile.ignored.length ? `; ignored ${classFile.ignored.join(', ')} (name the class list classes.txt to pick it)` : ''}`);
+  if (!labels.labels) notes.push(`no labels: ${labels.why}; class-based views (accuracy, class matrix, misclassified filter) stay empty`);
+  const set: InputSet = { data: data.subarray(0, k * per), n: k, height: p.height, width: p.width, channels: p.channels, names, labels: labels.labels ?? undefined };
+  const outNames = labels.classNames ?? classNames;
+  const hash = await imageSetHash(set.data, p, names, labels.labels ?? null, outNames);
   return {
     set,
-    info: { count: k, names, labels: labels?.labels ?? null, classNames: labels?.classNames ?? classNames, hash, preprocessing: p, skipped },
+    info: { count: k, names, labels: labels.labels ?? null, classNames: outNames, hash, preprocessing: p, skipped, notes },
     sprite: makeSprite(set, p),
   };
 }
 
-/** Labels from a CSV, else from the parent folder names; classes matched by name or index. */
-function labelsFor(names: string[], csv: Map<string, string> | null, classNames: string[] | null): { labels: number[]; classNames: string[] | null } | null {
+/** Labels from a CSV, else from the parent folder names; classes matched by name or index. Says why when there are none. */
+export function labelsFor(names: string[], csv: Map<string, string> | null, classNames: string[] | null): { labels: number[] | null; classNames: string[] | null; why: string } {
   const raw = names.map((n) => {
     if (csv) return csv.get(base(n)) ?? null;
     const parts = n.split('/');
     return parts.length >= 2 ? parts[parts.length - 2] : null;
   });
-  if (raw.some((r) => r === null)) return null;
+  const missing = raw.filter((r) => r === null).length;
+  if (missing) {
+    const first = names[raw.indexOf(null)];
+    return { labels: null, classNames, why: csv ? `the CSV has no row for ${missing} of ${names.length} images (first: ${base(first)})` : `${missing === names.length ? 'the images are not in class sub-folders and no labels CSV was given' : `${missing} of ${names.length} images are not in a class sub-folder (first: ${first})`}` };
+  }
   const vals = raw as string[];
   const lower = classNames?.map((c) => c.toLowerCase());
-  if (lower && vals.every((v) => lower.includes(v.toLowerCase()))) return { labels: vals.map((v) => lower.indexOf(v.toLowerCase())), classNames };
-  if (vals.every((v) => /^\d+$/.test(v))) return { labels: vals.map(Number), classNames };
+  if (lower && vals.every((v) => lower.includes(v.toLowerCase()))) return { labels: vals.map((v) => lower.indexOf(v.toLowerCase())), classNames, why: '' };
+  if (vals.every((v) => /^\d+$/.test(v))) {
+    const bad = classNames ? vals.find((v) => Number(v) >= classNames.length) : undefined;
+    if (bad !== undefined) return { labels: null, classNames, why: `label ${bad} is not a class index of the ${classNames!.length} classes` };
+    return { labels: vals.map(Number), classNames, why: '' };
+  }
   // Folder names that are not the model's classes cannot be compared with its predictions.
-  if (classNames) return null;
+  if (classNames) {
+    const unknown = [...new Set(vals.filter((v) => !lower!.includes(v.toLowerCase())))];
+    return { labels: null, classNames, why: `${csv ? 'CSV labels' : 'folder names'} ${unknown.slice(0, 3).map((u) => `"${u}"`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} are not among the model's classes (${classNames.slice(0, 4).join(', ')}${classNames.length > 4 ? ', ...' : ''})` };
+  }
   const uniq = [...new Set(vals)].sort();
-  if (uniq.length < 2) return null;
-  return { labels: vals.map((v) => uniq.indexOf(v)), classNames: uniq };
+  if (uniq.length < 2) return { labels: null, classNames, why: `every image has the same label "${uniq[0]}"` };
+  return { labels: vals.map((v) => uniq.indexOf(v)), classNames: uniq, why: '' };
+}
+
+/**
+ * The image set's identity in the analysis cache: the decoded inputs, the preprocessing, and
+ * the names, labels and class names (a new labels CSV or class list must not reuse old results).
+ */
+export async function imageSetHash(data: Float32Array, p: Preprocessing, names: string[], labels: number[] | null, classNames: string[] | null): Promise<string> {
+  return sha256Hex([new Uint8Array(data.buffer, data.byteOffset, data.byteLength), new TextEncoder().encode(JSON.stringify({ p, names, labels, classNames }))]);
 }

@@ -46,10 +46,10 @@ import { batchTensor } from '../core/pipeline/imageBatch';
 import { BundleFiles, bundleFromFiles, fetchBundle, type Manifest } from './bundleFiles';
 import { cacheKey, getCached, putCached } from './cache';
 import { clearHeatmapCache, computeHeatmap } from './heatmap';
-import { loadImages, toDisplay, type LoadedImages } from './images';
+import { imageSetHash, loadImages, toDisplay, type LoadedImages } from './images';
 import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
 import type { ImageSet } from '../core/data/imageset';
-import { fetchModelFiles, loadModel, readEntries, sha256Hex, type LoadedWorkerModel } from './model';
+import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
 
 /** The default memory budget of one attribution pass (MiB). */
 export const DEFAULT_BUDGET_MIB = 256;
@@ -226,10 +226,11 @@ export class Session implements WorkerApi {
     if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
     const p = resolvePreprocessing(this.model.info.preprocessing, options.preprocessing);
     const { input, classNames } = imageSetToInputSet(set, p, options.maxImages);
-    const hash = await sha256Hex([new Uint8Array(input.data.buffer, input.data.byteOffset, input.data.byteLength), new TextEncoder().encode(JSON.stringify(p))]);
     const n = input.n;
+    const names = this.model.info.classNames ?? classNames;
+    const hash = await imageSetHash(input.data, p, input.names, input.labels ?? null, names);
     const { height: h, width: w, channels: c } = set.header;
-    const info: ImageSetInfo = { count: n, names: input.names, labels: input.labels ?? null, classNames: this.model.info.classNames ?? classNames, hash, preprocessing: p, skipped: [] };
+    const info: ImageSetInfo = { count: n, names: input.names, labels: input.labels ?? null, classNames: names, hash, preprocessing: p, skipped: [], notes: [] };
     this.images = { set: input, info, sprite: spriteFromPixels(set.pixels.subarray(0, n * h * w * c), n, h, w, c) };
     return info;
   }

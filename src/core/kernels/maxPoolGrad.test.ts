@@ -18,8 +18,8 @@ async function gradOn(backend: string, xv: Float32Array, shape: [number, number,
   const prev = tf.getBackend();
   await tf.setBackend(backend);
   const x = tf.tensor4d(xv, shape);
-  const g = tf.grad((v: tf.Tensor4D) => {
-    const y = tf.maxPool(v, pool, stride, pad);
+  const g = tf.grad((v: tf.Tensor) => {
+    const y = tf.maxPool(v as tf.Tensor4D, pool, stride, pad);
     return tf.sum(tf.mul(y, tf.tensor(w.subarray(0, y.size), y.shape)));
   })(x);
   const out = (await g.data()) as Float32Array;
