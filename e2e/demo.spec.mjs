@@ -16,12 +16,37 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   expect((await page.locator('[data-testid="decomposition"] .row').count()) >= 2, 'the decomposition has bars and a residual');
   expect((await page.locator('[data-testid="banner-error"]').count()) === 0, 'no error banner');
   expect(!logs.some((l) => l.includes('pageerror')), `no page errors: ${logs.join(' | ')}`);
+  let problems = await layoutProblems(page);
+  expect(problems.length === 0, `layout at 1280x800: ${problems.join('; ')}`);
   await shot(page, 'demo-1280x800');
   await shot(page, 'main-view');
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.waitForTimeout(400);
+  problems = await layoutProblems(page);
+  expect(problems.length === 0, `layout at 1920x1080: ${problems.join('; ')}`);
   await shot(page, 'demo-1920x1080');
 });
+
+/** What does not fit: a page that scrolls sideways, a panel past the right edge or with no room, clipped text in a panel head or a mode card head. */
+function layoutProblems(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const vw = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > vw + 1) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${vw} px)`);
+    for (const p of document.querySelectorAll('.panel')) {
+      const r = p.getBoundingClientRect();
+      const name = p.getAttribute('data-testid');
+      if (r.right > vw + 1) out.push(`panel ${name} ends at ${Math.round(r.right)} px of ${vw}`);
+      if (r.width < 200 || r.height < 120) out.push(`panel ${name} is ${Math.round(r.width)}x${Math.round(r.height)} px`);
+      const head = p.querySelector('.panel-head');
+      if (head && head.scrollWidth > head.clientWidth + 1) out.push(`panel ${name}'s head is clipped (${head.scrollWidth} > ${head.clientWidth} px)`);
+    }
+    document.querySelectorAll('.mode-head').forEach((h, i) => {
+      if (h.scrollWidth > h.clientWidth + 1) out.push(`mode card ${i}'s head is clipped (${h.scrollWidth} > ${h.clientWidth} px)`);
+    });
+    return out;
+  });
+}
 
 test('picking a layer updates the mode grid', async ({ page, baseUrl }) => {
   await openDemo(page, baseUrl);

@@ -4,7 +4,7 @@
  * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
  */
 import * as Comlink from 'comlink';
-import { BACKEND_ORDER, type BackendName, type FileEntry, type Progress, type Source } from '../worker/api';
+import { BACKEND_ORDER, type BackendName, type FileEntry, type ModelInfo, type Progress, type Source } from '../worker/api';
 import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
@@ -17,8 +17,8 @@ import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlVie
 export const DEMO_IMAGE_SETS = [{ label: 'Fashion-MNIST test set', url: 'demo/fashion/test2000.json' }];
 
 export const DEMO_CANDIDATES: DemoEntry[] = [
-  { name: 'fashion-cnn', label: 'Fashion-MNIST CNN', bundle: 'demo/bundles/fashion-cnn/' },
-  { name: 'fashion-resnet', label: 'Fashion-MNIST ResNet', bundle: 'demo/bundles/fashion-resnet/' },
+  { name: 'fashion-cnn', label: 'Fashion-MNIST CNN', bundle: 'demo/bundles/fashion-cnn/', model: 'demo/models/fashion-cnn/model.json' },
+  { name: 'fashion-resnet', label: 'Fashion-MNIST ResNet', bundle: 'demo/bundles/fashion-resnet/', model: 'demo/models/fashion-resnet/model.json' },
   { name: 'fixture', label: 'Tiny CNN (test fixture)', bundle: 'fixture/bundle/' },
 ];
 
@@ -328,6 +328,34 @@ export class Controller {
     }
   }
 
+  /** Loads a shipped demo model (model.json URL, with its shards and card) to analyze it afresh. */
+  async loadModelUrl(url: string, label: string): Promise<boolean> {
+    this.s.setJob({ kind: 'loading', what: `Loading the ${label} model` });
+    try {
+      const info = await this.client.api.loadModelUrl(new URL(url, document.baseURI).href);
+      this.client.modelFiles = null;
+      this.client.modelUrl = new URL(url, document.baseURI).href;
+      this.afterModel(info);
+      return true;
+    } catch (e) {
+      this.error('The model could not be loaded', e);
+      return false;
+    } finally {
+      this.s.setJob({ kind: 'idle' });
+    }
+  }
+
+  /** The store after a new model: no images yet, the card's preprocessing, every analyzable layer picked. */
+  private afterModel(info: ModelInfo): void {
+    this.client.imageFiles = null;
+    this.client.imageSetUrl = null;
+    this.s.setModel(info);
+    this.s.setImages(null);
+    this.s.setPreprocessing({});
+    this.s.setSettings({ layers: info.layers.filter((l) => l.analyzable).map((l) => l.name) });
+    this.s.clearMessages('error');
+  }
+
   /** Loads model.json + shards (+ card.json). On failure the previous model and analysis stay. */
   async loadModel(files: FileEntry[]): Promise<boolean> {
     if (!files.length) return false;
@@ -336,14 +364,7 @@ export class Controller {
       const info = await this.client.api.loadModel(files);
       this.client.modelFiles = files;
       this.client.modelUrl = null;
-      this.client.imageFiles = null;
-      this.client.imageSetUrl = null;
-      this.s.setModel(info);
-      this.s.setImages(null);
-      this.s.setPreprocessing({});
-      const picked = info.layers.filter((l) => l.analyzable).map((l) => l.name);
-      this.s.setSettings({ layers: picked });
-      this.s.clearMessages('error');
+      this.afterModel(info);
       return true;
     } catch (e) {
       this.error('The model could not be loaded', e);

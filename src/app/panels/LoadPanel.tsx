@@ -34,6 +34,18 @@ export function LoadPanel() {
       <section className="side-section">
         <h2>Your model</h2>
         <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" accept=".json,.bin" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
+        {demos.some((d) => d.model) && (
+          <div className="demo-models small">
+            <span className="muted">or analyze a demo model afresh:</span>
+            {demos
+              .filter((d) => d.model)
+              .map((d) => (
+                <button key={d.name} type="button" className="small" disabled={busy} data-testid={`demo-model-${d.name}`} title={`Loads ${d.model} to analyze it with your settings and images (the demo bundle has its analysis precomputed)`} onClick={() => void controller.loadModelUrl(d.model!, d.label)}>
+                  {d.label}
+                </button>
+              ))}
+          </div>
+        )}
         {model && (
           <p className="small" data-testid="model-info">
             <b>{model.name}</b> · {model.format === 'graph-model' ? 'GraphModel · ' : ''}input {model.inputShape.join('×')} · {model.numClasses} classes · {model.params.toLocaleString()} params · {model.layers.length} layers

@@ -171,7 +171,7 @@ const Card = memo(function Card({ card, source, selected, sprite, url, className
       <div className="mode-head">
         <b>#{card.id}</b>
         <span title="Frequency: fraction of images where the mode is active">{pct(card.frequency)}</span>
-        <span title={`Class selectivity: best correlation of the loadings with a class (${best})`}>
+        <span className="mode-class" title={`Class selectivity: best correlation of the loadings with a class (${best})`}>
           r {fmt2(card.selectivity)} <i style={{ color: classColor(card.bestClass) }}>{best}</i>
         </span>
         <span className="push" title="Share: mean |share of the output change| where active">Δ {fmt3s(card.share)}</span>

@@ -8,6 +8,8 @@ export interface DemoEntry {
   label: string;
   /** Bundle folder URL, relative to the page. */
   bundle: string;
+  /** The demo's model.json URL, relative to the page (to analyze it afresh). */
+  model?: string;
 }
 
 export interface DemoImageSet {

@@ -1,0 +1,34 @@
+/**
+ * A demo model analyzed afresh in the page: "analyze a demo model" loads the shipped fashion-cnn,
+ * the demo test set's first 50 images go in, and conductance of conv5 (the bundle's settings:
+ * 10 steps, zero baseline, the predicted class's logit) must equal the shipped demo bundle's numbers,
+ * which the CLI computed in Node.
+ */
+import { close, expect, shot, state, test, until } from './lib/harness.mjs';
+
+test('a demo model analyzed in the page reproduces the shipped bundle\'s contributions', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=fashion-cnn');
+  await until(() => state(page, (s) => s.analysis !== null && s.analysis.origin === 'demo'), 'the demo bundle', 60000);
+  const bundle = await page.evaluate(() => window.__codec.controller.client.api.checksum());
+  await page.click('[data-testid="demo-model-fashion-cnn"]');
+  await until(() => state(page, (s) => s.model !== null && s.job.kind === 'idle'), 'the demo model', 60000);
+  const model = await state(page, (s) => ({ name: s.model.name, layers: s.model.layers.filter((l) => l.analyzable).map((l) => l.name) }));
+  expect(model.layers.includes('conv5'), `conv5 is analyzable: ${JSON.stringify(model)}`);
+  await page.selectOption('select[aria-label="How many images"]', '50');
+  await page.click('[data-testid="demo-images"]');
+  await until(() => state(page, (s) => s.images?.count === 50 && s.job.kind === 'idle'), 'the first 50 demo images', 60000);
+  await page.evaluate(() => window.__codec.store.getState().setSettings({ layers: ['conv5'], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 10, modes: false, useCache: false }));
+  await page.click('[data-testid="analyze"]');
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis?.origin === 'analysis'), 'the analysis', 120000, 250);
+  const errors = await state(page, (s) => s.messages.filter((m) => m.level === 'error').map((m) => m.message));
+  expect(errors.length === 0, `no error: ${errors.join(' | ')}`);
+  const mine = await page.evaluate(() => window.__codec.controller.client.api.checksum());
+  const want = bundle.layers.conv5;
+  const got = mine.layers.conv5;
+  expect(want?.length > 0 && got?.length === want.length, `conv5 contributions in both (${want?.length}, ${got?.length})`);
+  const scale = Math.max(...want.map(Math.abs));
+  want.forEach((v, i) => close(got[i], v, 0, 1e-3 * scale, `conv5 contribution[${i}]`));
+  mine.F.forEach((f, i) => close(f, bundle.F[i], 1e-4, 1e-4, `F[${i}]`));
+  console.log(`      ${model.name}: conv5 contributions (${want.length} values) and F of ${mine.F.length} images equal the shipped bundle's`);
+  await shot(page, 'demo-model-analyzed');
+}, { timeout: 240000 });
