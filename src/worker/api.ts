@@ -144,6 +144,8 @@ export interface Progress {
   /** Layers finished so far (kept on cancel). */
   layersDone: string[];
   elapsedMs: number;
+  /** Fraction of the whole run done, 0-1: each layer's contributions, then its SAE epochs. */
+  fraction: number;
   /** Estimated time left; null until there is enough to estimate. */
   etaMs: number | null;
   /** During SAE training: the epoch just finished (one point of the live loss curve). */

@@ -141,13 +141,22 @@ describe('Session (the worker API)', () => {
     await s.loadModel(await modelEntries());
     await s.loadImages(imageSetEntries(30));
     let cancelledAt: string | null = null;
+    const fractions: number[] = [];
+    const saeFractions: number[] = [];
     const summary = await s.analyze({ ...SETTINGS, layers: ['a', 'b'], steps: 2, modes: true, saeEpochs: 60 }, (p) => {
+      fractions.push(p.fraction);
+      if (p.sae && p.layer === 'a') saeFractions.push(p.fraction * 2);
       if (p.sae && p.layer === 'b' && cancelledAt === null) {
         cancelledAt = `${p.sae.source} ${p.sae.epoch}`;
         s.cancel();
       }
     });
     expect(cancelledAt).toMatch(/^contributions /);
+    // Progress counts SAE epochs: it rises through the SAE stage instead of sitting at the layer's end.
+    expect(fractions.length).toBeGreaterThan(3);
+    for (let i = 1; i < fractions.length; i++) expect(fractions[i]).toBeGreaterThanOrEqual(fractions[i - 1] - 1e-9);
+    const inSae = saeFractions.filter((f) => f > 0.5 && f < 1);
+    expect(inSae.length).toBeGreaterThan(0);
     expect(summary.partial).toBe(true);
     expect(summary.cutShort).toBe('b');
     const a = summary.layers.find((l) => l.name === 'a')!;

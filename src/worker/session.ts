@@ -274,8 +274,14 @@ export class Session implements WorkerApi {
     const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
     let cached = 0;
     let cutShort: string | null = null;
+    // A layer's work: its contributions, then (with modes) its SAEs, counted as half each until
+    // measured otherwise; SAE progress is epochs over the epoch limit (early stopping only helps).
+    const saeLimit = settings.saeEpochs ?? 300;
+    const saeShare = settings.modes ? 0.5 : 0;
     const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
-      const frac = (li + imgDone / n) / layers.length;
+      const saeFrac = sae ? Math.min(1, ((sae.source === 'activations' ? 1 : 0) + sae.epoch / saeLimit) / 2) : imgDone >= n && stage === 'layer done' ? 1 : 0;
+      const layerFrac = imgDone >= n && !sae && stage !== 'layer done' ? 1 - saeShare : (1 - saeShare) * (imgDone / n) + saeShare * saeFrac;
+      const frac = (li + Math.min(1, layerFrac)) / layers.length;
       const elapsed = performance.now() - t0;
       const computedFrac = frac - cached / layers.length;
       onProgress({
@@ -286,6 +292,7 @@ export class Session implements WorkerApi {
         layer,
         layersDone: [...done],
         elapsedMs: elapsed,
+        fraction: frac,
         etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
         sae,
       });

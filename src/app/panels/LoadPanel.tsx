@@ -282,7 +282,7 @@ function ProgressBar() {
   const n = useApp((s) => s.settings.layers.length);
   if (job.kind !== 'analyzing') return null;
   const p = job.progress;
-  const frac = p ? Math.min(1, (p.layersDone.length + (p.stage === 'layer done' ? 0 : p.done / Math.max(1, p.total))) / Math.max(1, n)) : 0;
+  const frac = p ? Math.min(1, Math.max(0, p.fraction)) : 0;
   return (
     <div className="progress" data-testid="progress">
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(frac * 100)}>

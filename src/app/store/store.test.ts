@@ -86,7 +86,7 @@ describe('app store', () => {
 
   it('setProgress only applies while analyzing', () => {
     const store = createAppStore();
-    const p = { stage: 'contributions', done: 1, total: 2, unit: 'images', layersDone: [], elapsedMs: 5, etaMs: null };
+    const p = { stage: 'contributions', done: 1, total: 2, unit: 'images', layersDone: [], elapsedMs: 5, fraction: 0, etaMs: null };
     store.getState().setProgress(p);
     expect(store.getState().job).toEqual({ kind: 'idle' });
     store.getState().setJob({ kind: 'analyzing', progress: null, cancelling: false });
@@ -140,7 +140,7 @@ describe('sortCards', () => {
 describe('live SAE loss curves', () => {
   it('setProgress appends each SAE epoch to its layer and source, and ignores progress without one', () => {
     const store = createAppStore();
-    const base = { stage: 'sparse autoencoders', done: 4, total: 4, unit: 'images', layersDone: [], elapsedMs: 1, etaMs: null };
+    const base = { stage: 'sparse autoencoders', done: 4, total: 4, unit: 'images', layersDone: [], elapsedMs: 1, fraction: 0, etaMs: null };
     store.getState().setJob({ kind: 'analyzing', progress: null, cancelling: false });
     const pts = [
       { layer: 'c1', source: 'contributions', epoch: 1, trainLoss: 3, valLoss: 4 },
