@@ -48,7 +48,7 @@ export function ModeGridPanel() {
               <select value={sort} onChange={(e) => setSort(e.target.value as ModeSort)} data-testid="mode-sort">
                 <option value="frequency">by frequency</option>
                 <option value="selectivity">by class selectivity</option>
-                <option value="share">by share of ΔF</option>
+                <option value="share">by share (of ΔF; of Σa for activation modes)</option>
               </select>
             </label>
             <ExportButtons name="modes" csv={() => (grid.status === 'ready' ? modesCsv(grid.data) : null)} />
@@ -174,7 +174,11 @@ const Card = memo(function Card({ card, source, selected, sprite, url, className
         <span className="mode-class" title={`Class selectivity: best correlation of the loadings with a class (${best})`}>
           r {fmt2(card.selectivity)} <i style={{ color: classColor(card.bestClass) }}>{best}</i>
         </span>
-        <span className="push" title="Share: mean |share of the output change| where active">Δ {fmt3s(card.share)}</span>
+        {source === 'contributions' ? (
+          <span className="push" title="Share: mean |share of the output change F(x) - F(x0)| where active">Δ {fmt3s(card.share)}</span>
+        ) : (
+          <span className="push" title="An activation mode has no share of the output change: this is its mean |part of the summed activation| where active">Σa {fmt3s(card.share)}</span>
+        )}
         <span title="Hoyer sparsity of the atom over channels">H {fmt2(card.hoyer)}</span>
       </div>
       <div className="mode-thumbs">
