@@ -102,6 +102,7 @@ function hostileFiles() {
       ['zero-byte image', [put('img/empty.png', '')], /empty\.png/, /empty|0 bytes|not an image/i],
       ['a .txt renamed .png', [path.join(FIXTURES, 'bad', 'not-an-image.png')], /not-an-image\.png/, /not an image/i],
       ['a huge declared PNG', [path.join(FIXTURES, 'bad', 'huge.png')], /huge\.png/, /10000x10000/],
+      ['a 10000x10000 JPEG whose frame header lies past 128 KiB of metadata', [put('img/bigexif.jpg', bigExifJpeg())], /bigexif\.jpg/, /10000x10000/],
       ['a PNG cut in half', [put('img/half.png', readFileSync(path.join(FIXTURES, 'images', 'ring', 'img00.png')).subarray(0, 60))], /half\.png/, /./],
     ],
     onePixel: put('img/one.png', png1x1),
@@ -144,3 +145,10 @@ test('hostile files: each gives a message naming the file; the analysis stays an
   await until(() => state(page, (s) => s.heatmap.status === 'ready' && s.heatmap.data.mode === s.mode), 'a heatmap after the hostile files');
   expect((await state(page, (s) => s.analysis.id)) === before, 'the demo analysis is still the one on screen');
 });
+
+/** A JPEG whose start-of-frame (10000x10000, 3 components) follows two full 64 KiB APP1 segments. */
+function bigExifJpeg() {
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0xff, 0xff]), Buffer.alloc(0xffff - 2)]);
+  const sof = Buffer.from([0xff, 0xc0, 0x00, 0x11, 8, 0x27, 0x10, 0x27, 0x10, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  return Buffer.concat([Buffer.from([0xff, 0xd8]), app1, app1, sof, Buffer.from([0xff, 0xd9])]);
+}

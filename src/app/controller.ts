@@ -358,7 +358,10 @@ export class Controller {
 
   /** Loads model.json + shards (+ card.json). On failure the previous model and analysis stay. */
   async loadModel(files: FileEntry[]): Promise<boolean> {
-    if (!files.length) return false;
+    if (!files.length) {
+      this.s.pushMessage({ level: 'error', title: 'The model could not be loaded', message: 'loadModel: no files were given (an empty folder or selection); pick model.json with its .bin shards.' });
+      return false;
+    }
     this.s.setJob({ kind: 'loading', what: `Loading model (${files.length} file${files.length > 1 ? 's' : ''})` });
     try {
       const info = await this.client.api.loadModel(files);

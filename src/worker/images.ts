@@ -93,6 +93,9 @@ export function makeSprite(set: InputSet, p: Preprocessing, maxCell = 48): Sprit
   return { rgba, width: W, height: H, cols, cellWidth: cw, cellHeight: ch };
 }
 
+/** How far into a JPEG its frame header (and so its size) is looked for before decoding. */
+const JPEG_HEADER_SCAN = 8 * 2 ** 20;
+
 export async function loadImages(entries: FileEntry[], p: Preprocessing, modelClassNames: string[] | null, options: ImageOptions = {}): Promise<LoadedImages> {
   const { maxPixels = 50e6, maxImages = 5000 } = options;
   const skipped: { file: string; reason: string }[] = [];
@@ -120,8 +123,15 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
   } else if (texts.length) classFile = null;
   const accepted: FileEntry[] = [];
   for (const e of candidates) {
-    const head = new Uint8Array(await e.file.slice(0, 65536).arrayBuffer());
-    const h = readImageHeader(head);
+    let h = readImageHeader(new Uint8Array(await e.file.slice(0, 65536).arrayBuffer()));
+    if (h?.format === 'jpeg' && h.width === 0 && e.file.size > 65536) {
+      // The frame header lies past large metadata (EXIF thumbnails, ICC profiles): read further.
+      h = readImageHeader(new Uint8Array(await e.file.slice(0, Math.min(e.file.size, JPEG_HEADER_SCAN)).arrayBuffer()));
+    }
+    if (h?.format === 'jpeg' && h.width === 0) {
+      skipped.push({ file: e.path, reason: `a JPEG whose size is not in its first ${JPEG_HEADER_SCAN / 2 ** 20} MiB (no frame header found), so it is not decoded` });
+      continue;
+    }
     if (!h) {
       skipped.push({ file: e.path, reason: IMAGE_EXT.test(e.path) ? 'not an image: its content is not PNG, JPEG, GIF, WebP or BMP' : 'not an image file' });
       continue;
