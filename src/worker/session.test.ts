@@ -9,7 +9,7 @@ import { useNodeBackend } from '../cli/nodeBackend';
 import { chainCnn } from '../../tests/helpers/models';
 import { modelToFiles } from '../../tests/helpers/modelFiles';
 import type { AnalyzeSettings, FileEntry, Progress } from './api';
-import { Session } from './session';
+import { checkAgainstInput, resolvePreprocessing, Session } from './session';
 
 const entry = (name: string, data: Uint8Array | string): FileEntry => ({ file: new File([data as BlobPart], name), path: name });
 
@@ -193,5 +193,9 @@ describe('resolvePreprocessing', () => {
     const { resolvePreprocessing } = await import('./session');
     expect(() => resolvePreprocessing(base, { std: [0] })).toThrow(/preprocessing: std must be non-zero numbers, but got 0/);
     expect(() => resolvePreprocessing(base, { width: 0 })).toThrow(/preprocessing: width must be an integer in \[1, 4096\], but got 0/);
+    expect(checkAgainstInput(resolvePreprocessing(base), [28, 28, 1])).toMatchObject({ height: 28 });
+    expect(checkAgainstInput(resolvePreprocessing(base, { height: 32, width: 40 }), [-1, -1, 1])).toMatchObject({ height: 32, width: 40 });
+    expect(() => checkAgainstInput(resolvePreprocessing(base, { height: 32 }), [28, 28, 1])).toThrow(/preprocessing: the model takes 28x28 images, but height x width is set to 32x28/);
+    expect(() => checkAgainstInput(resolvePreprocessing(base, { channels: 3 }), [28, 28, 1])).toThrow(/preprocessing: the model takes 1 channel, but channels is set to 3/);
   });
 });

@@ -168,7 +168,7 @@ export class Session implements WorkerApi {
     if (json && /"codec-imageset"/.test(await json.file.slice(0, 4096).text())) {
       return this.useImageSet(await imageSetFromFiles(json.file, files.map((f) => f.file)), options);
     }
-    const p = resolvePreprocessing(this.model.info.preprocessing, options.preprocessing);
+    const p = checkAgainstInput(resolvePreprocessing(this.model.info.preprocessing, options.preprocessing), this.model.info.inputShape);
     this.images = await loadImages(files, p, this.model.info.classNames, options);
     return this.images.info;
   }
@@ -224,7 +224,7 @@ export class Session implements WorkerApi {
 
   private async useImageSet(set: ImageSet, options: ImageOptions): Promise<ImageSetInfo> {
     if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
-    const p = resolvePreprocessing(this.model.info.preprocessing, options.preprocessing);
+    const p = checkAgainstInput(resolvePreprocessing(this.model.info.preprocessing, options.preprocessing), this.model.info.inputShape);
     const { input, classNames } = imageSetToInputSet(set, p, options.maxImages);
     const n = input.n;
     const names = this.model.info.classNames ?? classNames;
@@ -637,6 +637,18 @@ export class Session implements WorkerApi {
 }
 
 /** The model card's preprocessing with the user's changes, checked (one-line errors). */
+/**
+ * The preprocessing against the model's input shape (height, width, channels; unknown sizes are
+ * <= 0 or null): images of another size or channel count cannot go into the model.
+ */
+export function checkAgainstInput(p: Preprocessing, inputShape: (number | null)[]): Preprocessing {
+  const [h, w, c] = inputShape.slice(-3);
+  const fixed = (v: number | null | undefined): v is number => typeof v === 'number' && v > 0;
+  if ((fixed(h) && p.height !== h) || (fixed(w) && p.width !== w)) fail(`preprocessing: the model takes ${fixed(h) ? h : 'any'}x${fixed(w) ? w : 'any'} images, but height x width is set to ${p.height}x${p.width}; set them to the model's (or reset them).`);
+  if (fixed(c) && p.channels !== c) fail(`preprocessing: the model takes ${c} channel${c === 1 ? '' : 's'}, but channels is set to ${p.channels}.`);
+  return p;
+}
+
 export function resolvePreprocessing(base: Preprocessing, over: Partial<Preprocessing> = {}): Preprocessing {
   const defined = Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined && v !== null)) as Partial<Preprocessing>;
   const p = { ...base, ...defined };

@@ -116,11 +116,11 @@ function PreprocessingForm() {
         </label>
         <label>
           mean
-          <input defaultValue={(over.mean ?? model.preprocessing.mean).join(', ')} onBlur={(e) => setOver({ ...over, mean: list(e.target.value) })} />
+          <input key={`mean-${p.channels}-${(over.mean ?? []).join(',')}`} defaultValue={(over.mean ?? (p.channels === model.preprocessing.channels ? model.preprocessing.mean : Array(p.channels).fill(0))).join(', ')} onBlur={(e) => setOver({ ...over, mean: list(e.target.value) })} />
         </label>
         <label>
           std
-          <input defaultValue={(over.std ?? model.preprocessing.std).join(', ')} onBlur={(e) => setOver({ ...over, std: list(e.target.value) })} />
+          <input key={`std-${p.channels}-${(over.std ?? []).join(',')}`} defaultValue={(over.std ?? (p.channels === model.preprocessing.channels ? model.preprocessing.std : Array(p.channels).fill(1))).join(', ')} onBlur={(e) => setOver({ ...over, std: list(e.target.value) })} />
         </label>
       </div>
       <p className="muted">Applied to the images loaded next. The model expects {model.inputShape.join('×')}.</p>
