@@ -10,7 +10,7 @@ import { diverging } from '../draw/colormap';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
-import { Panel, PanelState } from './PanelState';
+import { NoAnalysis, Panel, PanelState } from './PanelState';
 
 export function ClassMatrixPanel() {
   const analysis = useApp((s) => s.analysis);
@@ -19,7 +19,7 @@ export function ClassMatrixPanel() {
   return (
     <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel" extra={matrix.status === 'ready' && matrix.data.modes.length > 0 ? <ExportButtons name="class-matrix" svg='[data-testid="class-matrix"]' csv={() => matrixCsv(matrix.data)} /> : null}>
       {!analysis ? (
-        <PanelState kind="empty">Which modes go with which classes: appears with an analysis.</PanelState>
+        <NoAnalysis>Which modes go with which classes: appears with an analysis.</NoAnalysis>
       ) : matrix.status === 'error' ? (
         <PanelState kind="error">{matrix.message}</PanelState>
       ) : matrix.status !== 'ready' ? (

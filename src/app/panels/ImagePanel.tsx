@@ -14,7 +14,7 @@ import type { ImageFilter } from '../store/viewSlice';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
-import { Panel, PanelState } from './PanelState';
+import { NoAnalysis, Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
 /** The image's display size: larger on wide screens. */
@@ -36,7 +36,7 @@ export function ImagePanel() {
   return (
     <Panel title={<>Image {image !== null && <span className="muted">#{image}</span>}</>} testId="panel-image" className="image-panel" extra={analysis && <HeatmapControls />}>
       {!analysis ? (
-        <PanelState kind="empty">Pick an image to see where the picked mode acts in it.</PanelState>
+        <NoAnalysis>Pick an image to see where the picked mode acts in it.</NoAnalysis>
       ) : (
         <>
           <div className="image-top">

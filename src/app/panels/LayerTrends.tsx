@@ -12,7 +12,7 @@ import { fmt2 } from '../draw/format';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
-import { Panel, PanelState } from './PanelState';
+import { NoAnalysis, Panel, PanelState } from './PanelState';
 
 type Metric = { key: string; title: string; tip: string; contrib: (l: LayerView) => number | null; act?: (l: LayerView) => number | null; domain?: [number, number] };
 
@@ -26,7 +26,6 @@ export function LayerTrends() {
   const analysis = useApp((s) => s.analysis);
   const layer = useApp((s) => s.layer);
   const pickLayer = useApp((s) => s.pickLayer);
-  const job = useApp((s) => s.job);
   const box = useRef<HTMLDivElement>(null);
   const { width, height } = useSize(box);
   const layers = analysis?.layers ?? [];
@@ -66,7 +65,9 @@ export function LayerTrends() {
     >
       <div className="trends" ref={box}>
         {!analysis ? (
-          <PanelState kind={job.kind === 'idle' ? 'empty' : 'loading'}>{job.kind === 'idle' ? 'Open the demo or analyze a model to see how sparsity and dimensionality change with depth.' : 'Loading…'}</PanelState>
+          <NoAnalysis>Open the demo or analyze a model to see how sparsity and dimensionality change with depth.</NoAnalysis>
+        ) : !layers.some((l) => METRICS.some((m) => [m.contrib(l), m.act?.(l) ?? null].some((v) => v !== null && Number.isFinite(v)))) ? (
+          <PanelState kind="error">This analysis has no layer metrics to plot (its bundle holds no Hoyer, dimensionality or +/− correlation values).</PanelState>
         ) : (
           width > 0 && METRICS.map((m) => <TrendChart key={m.key} metric={m} layers={layers} picked={layer} onPick={pickLayer} width={Math.floor(width / 3)} height={height} />)
         )}

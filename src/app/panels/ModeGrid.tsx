@@ -13,7 +13,7 @@ import { fmt2, fmt3s, pct } from '../draw/format';
 import type { Fetched } from '../store/panelSlice';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
-import { Panel, PanelState } from './PanelState';
+import { NoAnalysis, Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
 export function ModeGridPanel() {
@@ -60,7 +60,7 @@ export function ModeGridPanel() {
       }
     >
       {!analysis ? (
-        <PanelState kind="empty">No analysis yet: the modes of the picked layer appear here.</PanelState>
+        <NoAnalysis>No analysis yet: the modes of the picked layer appear here.</NoAnalysis>
       ) : (
         <div className={`mode-columns${showAct ? ' two' : ''}`}>
           <ModeColumn source="contributions" fetched={grid} title={showAct ? 'Contribution modes' : null} />

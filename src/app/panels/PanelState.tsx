@@ -1,5 +1,6 @@
 /** The empty, loading and error states every panel shows in place of its drawing. */
 import type { ReactNode } from 'react';
+import { useApp } from '../context';
 
 export function PanelState({ kind, children }: { kind: 'empty' | 'loading' | 'error'; children: ReactNode }) {
   return (
@@ -20,4 +21,11 @@ export function Panel({ title, extra, className, children, testId }: { title: Re
       <div className="panel-body">{children}</div>
     </section>
   );
+}
+
+/** A panel with no analysis yet: loading while something is being opened or run, else empty with `children`. */
+export function NoAnalysis({ children }: { children: ReactNode }) {
+  const job = useApp((s) => s.job);
+  if (job.kind === 'idle') return <PanelState kind="empty">{children}</PanelState>;
+  return <PanelState kind="loading">{job.kind === 'loading' ? `${job.what}…` : 'Analyzing…'}</PanelState>;
 }
