@@ -13,6 +13,8 @@ import { Executor } from '../src/core/model/executor';
 import { demoModels, plainCnn, resnet50, type BenchModel } from './models';
 import { naiveConductance } from './naive';
 import { time } from './timing';
+import { fixMeasures } from './fixes';
+import { pytorchMeasures } from './pytorch/compare';
 import { conductanceMeasures, saeMeasures } from './workload';
 
 const args = process.argv.slice(2);
@@ -32,13 +34,14 @@ interface Row {
 const rows: Row[] = [];
 const add = (r: Row) => {
   rows.push(r);
-  console.error(`[bench] ${r.section} | ${r.model} | ${r.backend} | ${r.what}: ${r.value.toFixed(3)} ${r.unit}`);
+  console.error(`[bench] ${r.section} | ${r.model} | ${r.backend} | ${r.what}: ${fmtValue(r)} ${r.unit}`);
 };
 
 async function engineSection(bm: BenchModel, backend: string, b: number, steps: number) {
   const exec = new Executor(bm.model);
   for (const m of await conductanceMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 3)) add({ ...m, model: bm.name, backend });
   const x = tf.randomUniform([b, ...bm.input], 0, 1, 'float32', 1);
+  if (backend === 'wasm') for (const m of await fixMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 3)) add({ ...m, model: bm.name, backend });
   if (backend === 'wasm' && !quick) {
     const xs = x.slice([0], [Math.min(4, b)]);
     const tNaive = await time(() => naiveConductance(exec, xs, bm.layers, steps), 1, 0);
@@ -117,6 +120,10 @@ async function main() {
       x.dispose();
     }
   }
+  if (backends.includes('wasm')) {
+    await useNodeBackend('wasm');
+    for (const r of await pytorchMeasures(quick)) add(r);
+  }
   const browser = args.includes('--no-browser') ? { rows: [], info: 'skipped (--no-browser)' } : browserSection();
   const loadavg = os.loadavg();
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`.replace(/\s+/g, ' ');
@@ -126,7 +133,7 @@ async function main() {
   writeFileSync(file, JSON.stringify(result, null, 2));
   console.log(`\nMachine: ${machine}; Node ${process.version}; tfjs ${tf.version.tfjs}; ${quick ? 'quick' : 'full'} run, ${result.seconds.toFixed(0)} s; load average ${loadavg.map((l) => l.toFixed(1)).join(' ')}\n`);
   console.log('| section | model | backend | measure | value | goal |\n| --- | --- | --- | --- | --- | --- |');
-  for (const r of rows) console.log(`| ${r.section} | ${r.model} | ${r.backend} | ${r.what} | ${r.value.toFixed(r.unit === 'x' ? 2 : 1)} ${r.unit} | ${r.goal ?? ''} |`);
+  for (const r of rows) console.log(`| ${r.section} | ${r.model} | ${r.backend} | ${r.what} | ${fmtValue(r)} ${r.unit} | ${r.goal ?? ''} |`);
   console.log(`\nwritten: ${file}`);
 }
 
@@ -134,3 +141,9 @@ main().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);
 });
+
+/** A row's value for the table: small non-zero values in exponent form (a 1e-7 difference is not 0.000). */
+function fmtValue(r: { value: number; unit: string }): string {
+  if (r.value !== 0 && Math.abs(r.value) < 0.01) return r.value.toExponential(2);
+  return r.value.toFixed(r.unit === 'x' ? 2 : r.unit === '' ? 3 : 1);
+}

@@ -37,6 +37,8 @@ export interface ConductanceOptions {
   alphaChunk?: number;
   /** Memory budget for one pass's activations. Default 256 MiB. */
   memoryBudgetBytes?: number;
+  /** Sum the trapezoid in JavaScript (host memory) or in tensor ops; default by backend (trapezoid.ts). */
+  hostSum?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: AttributionProgress) => void;
 }
@@ -44,7 +46,7 @@ export interface ConductanceOptions {
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
 export async function conductance(exec: HookableModel, x: tf.Tensor, options: ConductanceOptions): Promise<AttributionResult> {
-  const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', keepMaps = false, alphaChunk = 0, memoryBudgetBytes = 256 * 2 ** 20, signal, onProgress } = options;
+  const { layers, steps = 10, target = { kind: 'logit' }, baseline = 'zeros', keepMaps = false, alphaChunk = 0, memoryBudgetBytes = 256 * 2 ** 20, hostSum, signal, onProgress } = options;
   check(Number.isInteger(steps) && steps >= 1, () => `conductance: steps must be an integer >= 1, but got ${steps}.`);
   check(layers.length > 0, () => `conductance: layers must name at least one layer, but got none.`);
   check(x.shape[0] > 0, () => `conductance: the input batch is empty.`);
@@ -58,7 +60,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
   const tgt = targetFn(target);
   const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
 
-  const sums: Trapezoid[] = size.map((s) => makeTrapezoid(b * s));
+  const sums: Trapezoid[] = size.map((s) => makeTrapezoid(b * s, hostSum));
   const F0 = new Float32Array(b);
   const F1 = new Float32Array(b);
   try {

@@ -37,8 +37,8 @@ export function hostMemoryBackend(): boolean {
   return b === 'wasm' || b === 'cpu';
 }
 
-export function makeTrapezoid(N: number, host = hostMemoryBackend()): Trapezoid {
-  return host ? new HostTrapezoid(N) : new TensorTrapezoid(N);
+export function makeTrapezoid(N: number, host?: boolean): Trapezoid {
+  return (host ?? hostMemoryBackend()) ? new HostTrapezoid(N) : new TensorTrapezoid(N);
 }
 
 class HostTrapezoid implements Trapezoid {

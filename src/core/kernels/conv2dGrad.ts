@@ -10,6 +10,7 @@
  * Ops called inside a kernel are not recorded on the gradient tape; tidy disposes intermediates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceKernel } from './replaceKernel';
 
 export type ConvAttrs = {
   strides: [number, number] | number;
@@ -99,10 +100,5 @@ const KERNELS: Record<string, tf.KernelFunc> = {
 
 /** Registers both kernels for `backendName`, replacing a slow one tfjs may have. Idempotent. */
 export function registerConv2dGradients(backendName = 'wasm'): void {
-  for (const [kernelName, kernelFunc] of Object.entries(KERNELS)) {
-    const existing = tf.getKernel(kernelName, backendName);
-    if (existing?.kernelFunc === kernelFunc) continue;
-    if (existing) tf.unregisterKernel(kernelName, backendName);
-    tf.registerKernel({ kernelName, backendName, kernelFunc });
-  }
+  for (const [kernelName, kernelFunc] of Object.entries(KERNELS)) replaceKernel(kernelName, backendName, kernelFunc);
 }

@@ -9,6 +9,7 @@
  * live in host memory, so reading them is a copy, not a device transfer.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceKernel } from './replaceKernel';
 
 interface PoolAttrs {
   filterSize: [number, number] | number;
@@ -67,8 +68,5 @@ const maxPoolGrad: tf.KernelFunc = ({ inputs, attrs, backend }) => {
 
 /** Replaces MaxPoolGrad on `backendName` (WASM) by the first-max kernel. Idempotent. */
 export function registerMaxPoolGradient(backendName = 'wasm'): void {
-  const existing = tf.getKernel('MaxPoolGrad', backendName);
-  if (existing?.kernelFunc === maxPoolGrad) return;
-  if (existing) tf.unregisterKernel('MaxPoolGrad', backendName);
-  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName, kernelFunc: maxPoolGrad });
+  replaceKernel('MaxPoolGrad', backendName, maxPoolGrad);
 }

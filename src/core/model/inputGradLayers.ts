@@ -28,6 +28,12 @@ interface ConvLike {
   activation?: { apply(x: tf.Tensor): tf.Tensor };
 }
 
+let enabled = true;
+/** Turns this off (the benchmark times the fused layers against it); on by default. */
+export function setInputGradLayers(on: boolean): void {
+  enabled = on;
+}
+
 /** True while tfjs records a gradient tape (inside tf.grad / valueAndGrads, outside kernels). */
 export function recordingGradients(): boolean {
   const state = (tf.engine() as unknown as { state: { gradientDepth: number; kernelDepth: number } }).state;
@@ -41,7 +47,7 @@ const pair = (v: number | number[] | undefined): [number, number] => (Array.isAr
  * options this does not cover): the caller then applies the layer itself.
  */
 export function applyWithInputGradients(layer: unknown, input: tf.Tensor | tf.Tensor[]): tf.Tensor | null {
-  if (Array.isArray(input) || !recordingGradients()) return null;
+  if (!enabled || Array.isArray(input) || !recordingGradients()) return null;
   const l = layer as ConvLike;
   const cls = typeof l.getClassName === 'function' ? l.getClassName() : '';
   if (!l.activation || (l.dataFormat !== undefined && l.dataFormat !== 'channelsLast')) return null;

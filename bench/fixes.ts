@@ -1,0 +1,50 @@
+/**
+ * Each of the engine's speed fixes timed against what it replaced, side by side in one run (WASM):
+ * the conv2d input-gradient kernel as a forward conv (on the issue's yardstick, 8x32x32x16 input,
+ * 32 3x3 filters, and inside a whole conductance run), the first-max MaxPoolGrad, layers run as
+ * plain ops under the tape (no filter gradients), and the trapezoid summed in JavaScript.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { conductance } from '../src/core/attribution/conductance';
+import { withOriginalKernel } from '../src/core/kernels/replaceKernel';
+import type { Executor } from '../src/core/model/executor';
+import { setInputGradLayers } from '../src/core/model/inputGradLayers';
+import { time } from './timing';
+import type { Measure } from './workload';
+
+export async function fixMeasures(exec: Executor, input: number[], layers: string[], b: number, steps: number, reps: number): Promise<Measure[]> {
+  const out: Measure[] = [];
+  const x = tf.randomUniform([b, ...input], 0, 1, 'float32', 3);
+  const run = () => conductance(exec, x, { layers, steps });
+  const speedup = async (what: string, without: (f: () => Promise<unknown>) => Promise<number>) => {
+    const tWith = await time(run, reps);
+    const tWithout = await without(() => run());
+    out.push({ section: 'fixes', what: `${what}: conductance (${b} img, ${steps} steps, ${layers.length} layers) without / with the fix`, value: tWithout / tWith, unit: 'x' });
+  };
+  try {
+    // The yardstick: one conv2d input gradient.
+    const dy = tf.randomNormal([8, 32, 32, 32], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const w = tf.randomNormal([3, 3, 16, 32], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const dx = () => tf.tidy(() => tf.conv2dTranspose(dy, w, [8, 32, 32, 16], 1, 'same')).dispose();
+    const tFix = await time(dx, 10);
+    const tOrig = await withOriginalKernel('Conv2DBackpropInput', 'wasm', () => time(dx, 10));
+    out.push({ section: 'fixes', what: `conv2d input gradient, 8x32x32x16 in, 32 3x3 filters: tfjs WASM kernel ${tOrig.toFixed(1)} ms / as a forward conv ${tFix.toFixed(1)} ms`, value: tOrig / tFix, unit: 'x' });
+    tf.dispose([dy, w]);
+    await speedup('conv2d input gradient as a forward conv', (f) => withOriginalKernel('Conv2DBackpropInput', 'wasm', () => time(f, reps)));
+    await speedup('first-max MaxPoolGrad in JavaScript (also: ties routed as PyTorch)', (f) => withOriginalKernel('MaxPoolGrad', 'wasm', () => time(f, reps)));
+    await speedup('layers as plain ops under the tape (no filter gradients)', async (f) => {
+      setInputGradLayers(false);
+      try {
+        return await time(f, reps);
+      } finally {
+        setInputGradLayers(true);
+      }
+    });
+    const tHost = await time(run, reps);
+    const tTensor = await time(() => conductance(exec, x, { layers, steps, hostSum: false }), reps);
+    out.push({ section: 'fixes', what: `trapezoid summed in JavaScript over heap views: conductance (${b} img, ${steps} steps, ${layers.length} layers) tensor ops / JS`, value: tTensor / tHost, unit: 'x' });
+  } finally {
+    x.dispose();
+  }
+  return out;
+}
