@@ -15,22 +15,14 @@ import { naiveConductance } from './naive';
 import { time } from './timing';
 import { fixMeasures } from './fixes';
 import { pytorchMeasures } from './pytorch/compare';
-import { conductanceMeasures, saeMeasures } from './workload';
+import { conductanceMeasures, saeMeasures, type BenchRow } from './workload';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const backendsArg = args.find((a) => a.startsWith('--backends='))?.split('=')[1];
 const backends = (backendsArg ? backendsArg.split(',') : ['wasm', 'cpu']) as NodeBackend[];
 
-interface Row {
-  section: string;
-  model: string;
-  backend: string;
-  what: string;
-  value: number;
-  unit: string;
-  goal?: string;
-}
+type Row = BenchRow;
 const rows: Row[] = [];
 const add = (r: Row) => {
   rows.push(r);

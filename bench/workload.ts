@@ -18,6 +18,12 @@ export interface Measure {
   goal?: string;
 }
 
+/** A row of the results file and the printed table: a measure, on which model and backend. */
+export interface BenchRow extends Measure {
+  model: string;
+  backend: string;
+}
+
 /** The floor of conductance: one forward + backward pass over the (S+1)·B interpolated inputs. */
 export async function floorPass(exec: Executor, x: tf.Tensor, layer: string, steps: number): Promise<void> {
   const g = tf.tidy(() => {

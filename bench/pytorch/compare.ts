@@ -14,6 +14,7 @@ import { conductance } from '../../src/core/attribution/conductance';
 import { Executor } from '../../src/core/model/executor';
 import { demoModels } from '../models';
 import { time } from '../timing';
+import type { BenchRow } from '../workload';
 
 interface TorchResult {
   skipped?: string;
@@ -25,15 +26,7 @@ interface TorchResult {
   torch: string;
 }
 
-export interface PytorchRow {
-  section: string;
-  model: string;
-  backend: string;
-  what: string;
-  value: number;
-  unit: string;
-  goal?: string;
-}
+type PytorchRow = BenchRow;
 
 const PYTHON = process.env.CODEC_PYTHON ?? '/usr/bin/python3';
 

@@ -330,30 +330,8 @@ export class Controller {
 
   /** Loads a shipped demo model (model.json URL, with its shards and card) to analyze it afresh. */
   async loadModelUrl(url: string, label: string): Promise<boolean> {
-    this.s.setJob({ kind: 'loading', what: `Loading the ${label} model` });
-    try {
-      const info = await this.client.api.loadModelUrl(new URL(url, document.baseURI).href);
-      this.client.modelFiles = null;
-      this.client.modelUrl = new URL(url, document.baseURI).href;
-      this.afterModel(info);
-      return true;
-    } catch (e) {
-      this.error('The model could not be loaded', e);
-      return false;
-    } finally {
-      this.s.setJob({ kind: 'idle' });
-    }
-  }
-
-  /** The store after a new model: no images yet, the card's preprocessing, every analyzable layer picked. */
-  private afterModel(info: ModelInfo): void {
-    this.client.imageFiles = null;
-    this.client.imageSetUrl = null;
-    this.s.setModel(info);
-    this.s.setImages(null);
-    this.s.setPreprocessing({});
-    this.s.setSettings({ layers: info.layers.filter((l) => l.analyzable).map((l) => l.name) });
-    this.s.clearMessages('error');
+    const abs = new URL(url, document.baseURI).href;
+    return this.useModel(`Loading the ${label} model`, () => this.client.api.loadModelUrl(abs), { files: null, url: abs });
   }
 
   /** Loads model.json + shards (+ card.json). On failure the previous model and analysis stay. */
@@ -362,12 +340,27 @@ export class Controller {
       this.s.pushMessage({ level: 'error', title: 'The model could not be loaded', message: 'loadModel: no files were given (an empty folder or selection); pick model.json with its .bin shards.' });
       return false;
     }
-    this.s.setJob({ kind: 'loading', what: `Loading model (${files.length} file${files.length > 1 ? 's' : ''})` });
+    return this.useModel(`Loading model (${files.length} file${files.length > 1 ? 's' : ''})`, () => this.client.api.loadModel(files), { files, url: null });
+  }
+
+  /**
+   * Loads a model in the worker, remembers where it came from (for a restarted worker), and resets
+   * the store for it: no images yet, the card's preprocessing, every analyzable layer picked. On
+   * failure the previous model and analysis stay.
+   */
+  private async useModel(what: string, load: () => Promise<ModelInfo>, from: { files: FileEntry[] | null; url: string | null }): Promise<boolean> {
+    this.s.setJob({ kind: 'loading', what });
     try {
-      const info = await this.client.api.loadModel(files);
-      this.client.modelFiles = files;
-      this.client.modelUrl = null;
-      this.afterModel(info);
+      const info = await load();
+      this.client.modelFiles = from.files;
+      this.client.modelUrl = from.url;
+      this.client.imageFiles = null;
+      this.client.imageSetUrl = null;
+      this.s.setModel(info);
+      this.s.setImages(null);
+      this.s.setPreprocessing({});
+      this.s.setSettings({ layers: info.layers.filter((l) => l.analyzable).map((l) => l.name) });
+      this.s.clearMessages('error');
       return true;
     } catch (e) {
       this.error('The model could not be loaded', e);
