@@ -4,7 +4,7 @@
  * `securitypolicyviolation` fires in the page nor a CSP report in any console; eval is refused.
  */
 import { openDemo } from './lib/app.mjs';
-import { expect, state, test, until } from './lib/harness.mjs';
+import { expect, shot, state, test, until } from './lib/harness.mjs';
 
 /** Records CSP violations in the page (event) and in the page's and workers' consoles. */
 function watchViolations(page) {
@@ -57,4 +57,5 @@ test('CSP: the app runs under its policy with no violation; eval is refused', as
   expect(after.ran.length === 0, `neither ran: ${after.ran}`);
   expect(after.v.some((v) => /^script-src eval/.test(v)) && after.v.some((v) => /^script-src-elem inline/.test(v)), `both were refused as violations: ${after.v.join(' | ')}`);
   console.log(`      0 violations; string eval and an inline script refused`);
+  await shot(page, 'csp-demo');
 });
