@@ -14,7 +14,7 @@ import { conductance } from '../../src/core/attribution/conductance';
 import { Executor } from '../../src/core/model/executor';
 import { demoModels } from '../models';
 import { time } from '../timing';
-import type { BenchRow } from '../workload';
+import { saeMeasures, type BenchRow } from '../workload';
 
 interface TorchResult {
   skipped?: string;
@@ -23,6 +23,8 @@ interface TorchResult {
   layers: string[];
   net: Record<string, number[][]>;
   times: Record<string, { conductance_ms: number; one_layer_ms: number; floor_ms: number }>;
+  /** One STSAE epoch (2000 rows, K = 3d), ms, one thread: "stsae d=64". */
+  sae?: Record<string, number>;
   torch: string;
 }
 
@@ -75,6 +77,12 @@ export async function pytorchMeasures(quick: boolean, log: (s: string) => void =
     for (const [k, t] of Object.entries(ref.times)) {
       rows.push({ section: 'vs PyTorch', model: bm.name, backend: `${be}, ${k.replace('=', ' ')}`, what: `conductance ${what}, engine ${tCond.toFixed(0)} ms / PyTorch ${t.conductance_ms.toFixed(0)} ms`, value: tCond / t.conductance_ms, unit: 'x', goal: '<= 2' });
       rows.push({ section: 'vs PyTorch', model: bm.name, backend: `PyTorch ${ref.torch} CPU, ${k.replace('=', ' ')}`, what: `PyTorch's own conductance / its floor (fwd+bwd over ${(ref.steps + 1) * ref.images})`, value: t.conductance_ms / t.floor_ms, unit: 'x' });
+    }
+    // One STSAE epoch at the same sizes, in this process (the bench's saeMeasures).
+    for (const [name, ms] of Object.entries(ref.sae ?? {})) {
+      const d = Number(name.split('=')[1]);
+      const mine = (await saeMeasures('stsae', 2000, d, quick ? 2 : 4))[0].value;
+      rows.push({ section: 'vs PyTorch', model: '', backend: `${tf.getBackend()} Node vs PyTorch ${ref.torch} CPU, threads 1`, what: `STSAE epoch, d=${d} K=${3 * d}, 2000 rows: engine ${mine.toFixed(0)} ms / PyTorch ${ms.toFixed(0)} ms`, value: mine / ms, unit: 'x', goal: '<= 2' });
     }
     return rows;
   } finally {

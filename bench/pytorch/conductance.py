@@ -113,7 +113,38 @@ result = {"torch": torch.__version__, "images": B, "steps": S, "layers": names, 
 for threads in sorted({1, os.cpu_count() or 1}):
     torch.set_num_threads(threads)
     result["times"][f"threads={threads}"] = {"conductance_ms": timed(lambda: conductance(names)), "one_layer_ms": timed(lambda: conductance(names[:1])), "floor_ms": timed(floor)}
+def stsae_epoch_ms(d, n=2000, reps=3):
+    """One STSAE training epoch as src/core/sae/stsae.ts (K = 3d, hidden d, dropout 0.05, LayerNorm,
+    sigmoid, hard threshold tau 0.8 with a straight-through mask, atoms K x d, MSE + 5e-5 mean|atoms|,
+    Adam, batch 128, 90% of n rows, then the validation loss), on the bench's data recipe."""
+    g = torch.Generator().manual_seed(1)
+    x = torch.rand(n, d, generator=g) ** 3
+    K, H = 3 * d, d
+    enc = torch.nn.Sequential(torch.nn.Linear(d, H), torch.nn.Dropout(0.05), torch.nn.ReLU(), torch.nn.LayerNorm(H),
+                              torch.nn.Linear(H, H), torch.nn.Dropout(0.05), torch.nn.ReLU(), torch.nn.LayerNorm(H),
+                              torch.nn.Linear(H, K, bias=False))
+    atoms = torch.nn.Parameter(torch.empty(K, d))
+    torch.nn.init.xavier_uniform_(atoms)
+    opt = torch.optim.Adam(list(enc.parameters()) + [atoms], lr=1e-3)
+    ntr = int(n * 0.9)
+    def loss_of(xb):
+        c = torch.sigmoid(enc(xb))
+        z = c * (c >= 0.8).float()
+        return ((xb - z @ atoms) ** 2).mean() + 5e-5 * atoms.abs().mean()
+    def epoch():
+        enc.train()
+        perm = torch.randperm(ntr, generator=g)
+        for b in range(0, ntr, 128):
+            opt.zero_grad()
+            loss_of(x[perm[b:b + 128]]).backward()
+            opt.step()
+        enc.eval()
+        with torch.no_grad():
+            loss_of(x[ntr:])
+    return timed(epoch)
+
 torch.set_num_threads(1)
+result["sae"] = {f"stsae d={d}": stsae_epoch_ms(d) for d in (16, 64)}
 result["net"] = {n: v.tolist() for n, v in conductance(names).items()}
 os.makedirs(os.path.dirname(a.out), exist_ok=True)
 json.dump(result, open(a.out, "w"))
