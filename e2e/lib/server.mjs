@@ -64,7 +64,10 @@ export function serve(mounts, { port = 0, isolation = true, csp = null } = {}) {
   return new Promise((resolve) => {
     server.listen(port, '127.0.0.1', () => {
       const { port: p } = server.address();
-      resolve({ url: `http://127.0.0.1:${p}/`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${p}/`, close: () => new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections?.();
+      }) });
     });
   });
 }
