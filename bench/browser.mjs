@@ -85,7 +85,8 @@ for (const entry of backends) {
       backend,
       threads,
       model: '/demo/models/fashion-cnn',
-      images: slow ? (quick ? 2 : 4) : quick ? 8 : 16,
+      images: slow ? (quick ? 1 : 4) : quick ? 8 : 16,
+      warm: quick && slow ? 0 : 1,
       steps: 10,
       reps: quick || slow ? 1 : 3,
       // SAE epochs: every size on WASM; one size elsewhere (software GPUs and CPU are slow, and the

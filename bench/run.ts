@@ -20,7 +20,7 @@ import { conductanceMeasures, saeMeasures, type BenchRow } from './workload';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const backendsArg = args.find((a) => a.startsWith('--backends='))?.split('=')[1];
-const backends = (backendsArg ? backendsArg.split(',') : ['wasm', 'cpu']) as NodeBackend[];
+const backends = (backendsArg ? backendsArg.split(',') : quick ? ['wasm'] : ['wasm', 'cpu']) as NodeBackend[]; // quick: CPU in Node is skipped (the browser part still times it)
 
 type Row = BenchRow;
 const rows: Row[] = [];

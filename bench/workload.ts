@@ -38,13 +38,13 @@ export async function floorPass(exec: Executor, x: tf.Tensor, layer: string, ste
 }
 
 /** Conductance of `layers` on b random images vs its floor and vs the first layer alone. */
-export async function conductanceMeasures(exec: Executor, input: number[], layers: string[], b: number, steps: number, reps: number): Promise<Measure[]> {
+export async function conductanceMeasures(exec: Executor, input: number[], layers: string[], b: number, steps: number, reps: number, warm = 1): Promise<Measure[]> {
   const x = tf.randomUniform([b, ...input], 0, 1, 'float32', 1);
   try {
     const first = layers[0];
-    const tCond = await time(() => conductance(exec, x, { layers, steps }), reps);
-    const tFloor = await time(() => floorPass(exec, x, first, steps), reps);
-    const tOne = await time(() => conductance(exec, x, { layers: [first], steps }), reps);
+    const tCond = await time(() => conductance(exec, x, { layers, steps }), reps, warm);
+    const tFloor = await time(() => floorPass(exec, x, first, steps), reps, warm);
+    const tOne = await time(() => conductance(exec, x, { layers: [first], steps }), reps, warm);
     return [
       { section: 'conductance vs floor', what: `time(conductance ${b} img, ${steps} steps, ${layers.length} layers) / time(fwd+bwd over ${(steps + 1) * b})`, value: tCond / tFloor, unit: 'x', goal: '<= 1.3' },
       { section: 'conductance', what: `ms per image (${steps} steps, ${layers.length} layers)`, value: tCond / b, unit: 'ms' },

@@ -26,6 +26,8 @@ async function fetchModel(dir: string): Promise<{ exec: Executor; layers: string
 
 interface Options {
   backend: BackendName;
+  /** Warm-up runs before each timing (default 1; 0 on the slow backends of a quick run). */
+  warm?: number;
   /** WASM threads to ask for (null: tfjs's default, half the logical cores). */
   threads?: number | null;
   model: string;
@@ -75,7 +77,7 @@ async function run(o: Options): Promise<{ report: unknown; active: string; rows:
   if (report.active !== o.backend) return { report, active: report.active, rows: [] };
   const m = await fetchModel(o.model);
   const rows: (Measure & { model: string })[] = [];
-  for (const r of await conductanceMeasures(m.exec, m.input, m.layers, o.images, o.steps, o.reps)) rows.push({ ...r, model: m.name });
+  for (const r of await conductanceMeasures(m.exec, m.input, m.layers, o.images, o.steps, o.reps, o.warm ?? 1)) rows.push({ ...r, model: m.name });
   for (const s of o.sae) for (const r of await saeMeasures(s.kind, o.saeRows, s.d, o.saeEpochs)) rows.push({ ...r, model: m.name });
   if (o.big) rows.push(...(await bigModelMeasures(o.big.size, o.big.budgetMiB)));
   return { report, active: report.active, rows };
