@@ -118,6 +118,12 @@ export class Session implements WorkerApi {
     return this.report;
   }
 
+  /** The loaded model's preprocessing with the user's changes, checked and matched to its input. */
+  private preprocessingFor(options: ImageOptions): Preprocessing {
+    const m = this.model!;
+    return checkAgainstInput(resolvePreprocessing(m.info.preprocessing, options.preprocessing), m.info.inputShape);
+  }
+
   /**
    * Rebuilds the models in use from their files on the backend now running. Left alone, tfjs would
    * move each weight across backends on first use with a synchronous read, and on WebGPU such a
@@ -168,7 +174,7 @@ export class Session implements WorkerApi {
     if (json && /"codec-imageset"/.test(await json.file.slice(0, 4096).text())) {
       return this.useImageSet(await imageSetFromFiles(json.file, files.map((f) => f.file)), options);
     }
-    const p = checkAgainstInput(resolvePreprocessing(this.model.info.preprocessing, options.preprocessing), this.model.info.inputShape);
+    const p = this.preprocessingFor(options);
     this.images = await loadImages(files, p, this.model.info.classNames, options);
     return this.images.info;
   }
@@ -224,7 +230,7 @@ export class Session implements WorkerApi {
 
   private async useImageSet(set: ImageSet, options: ImageOptions): Promise<ImageSetInfo> {
     if (!this.model) fail('loadImages: load a model first (the images are resized to its input).');
-    const p = checkAgainstInput(resolvePreprocessing(this.model.info.preprocessing, options.preprocessing), this.model.info.inputShape);
+    const p = this.preprocessingFor(options);
     const { input, classNames } = imageSetToInputSet(set, p, options.maxImages);
     const n = input.n;
     const names = this.model.info.classNames ?? classNames;
@@ -279,9 +285,9 @@ export class Session implements WorkerApi {
     const saeLimit = settings.saeEpochs ?? 300;
     const saeShare = settings.modes ? 0.5 : 0;
     const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
-      const saeFrac = sae ? Math.min(1, ((sae.source === 'activations' ? 1 : 0) + sae.epoch / saeLimit) / 2) : imgDone >= n && stage === 'layer done' ? 1 : 0;
-      const layerFrac = imgDone >= n && !sae && stage !== 'layer done' ? 1 - saeShare : (1 - saeShare) * (imgDone / n) + saeShare * saeFrac;
-      const frac = (li + Math.min(1, layerFrac)) / layers.length;
+      // Of the layer: its contributions so far, then the SAE epochs (contributions, then activations).
+      const saeFrac = sae ? Math.min(1, ((sae.source === 'activations' ? 1 : 0) + sae.epoch / saeLimit) / 2) : 0;
+      const frac = (li + (1 - saeShare) * (imgDone / n) + saeShare * saeFrac) / layers.length;
       const elapsed = performance.now() - t0;
       const computedFrac = frac - cached / layers.length;
       onProgress({
