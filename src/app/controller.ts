@@ -383,13 +383,7 @@ export class Controller {
       this.client.imageOptions = options;
       this.client.imageSetUrl = null;
       this.s.setImages(info);
-      // No labels is a warning when labels were given but could not be used; plain files without a
-      // CSV or class folders simply have none (info).
-      for (const note of info.notes) {
-        const unlabelled = /^no labels/.test(note);
-        const given = unlabelled && !/no labels CSV was given/.test(note);
-        this.s.pushMessage({ level: given ? 'warning' : 'info', title: unlabelled ? 'No labels' : 'Images', message: note });
-      }
+      for (const note of info.notes) this.s.pushMessage(note);
       if (info.skipped.length) {
         const list = info.skipped.slice(0, 4).map((s) => `${s.file}: ${s.reason}`).join('; ');
         this.s.pushMessage({ level: 'warning', title: `${info.skipped.length} file${info.skipped.length > 1 ? 's' : ''} skipped`, message: list + (info.skipped.length > 4 ? `; and ${info.skipped.length - 4} more` : '') });

@@ -102,8 +102,11 @@ export interface ImageSetInfo {
   preprocessing: Preprocessing;
   /** Files skipped, each with its reason (the set still loads). */
   skipped: { file: string; reason: string }[];
-  /** What the loader decided, for the user: where class names came from, why there are no labels. */
-  notes: string[];
+  /**
+   * What the loader decided, for the user: where class names came from, why there are no labels
+   * (a warning when labels were given, a CSV or class folders, and could not be used).
+   */
+  notes: { level: 'info' | 'warning'; title: string; message: string }[];
 }
 
 export interface AnalyzeSettings {

@@ -120,7 +120,7 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
       classNames = lines;
       classFile = { name: base(preferred.path), count: lines.length, ignored: texts.filter((e) => e !== preferred).map((e) => base(e.path)) };
     }
-  } else if (texts.length) classFile = null;
+  }
   const accepted: FileEntry[] = [];
   for (const e of candidates) {
     let h = readImageHeader(new Uint8Array(await e.file.slice(0, 65536).arrayBuffer()));
@@ -172,9 +172,9 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
   }
   if (k === 0) fail(`images: none of the ${accepted.length} images could be decoded (${skipped[0]?.file}: ${skipped[0]?.reason}).`);
   const labels = labelsFor(names, csv, classNames);
-  const notes: string[] = [];
-  if (classFile) notes.push(`class names from ${classFile.name} (${classFile.count})${classFile.ignored.length ? `; ignored ${classFile.ignored.join(', ')} (name the class list classes.txt to pick it)` : ''}`);
-  if (!labels.labels) notes.push(`no labels: ${labels.why}; class-based views (accuracy, class matrix, misclassified filter) stay empty`);
+  const notes: ImageSetInfo['notes'] = [];
+  if (classFile) notes.push({ level: 'info', title: 'Images', message: `class names from ${classFile.name} (${classFile.count})${classFile.ignored.length ? `; ignored ${classFile.ignored.join(', ')} (name the class list classes.txt to pick it)` : ''}` });
+  if (!labels.labels) notes.push({ level: labels.given ? 'warning' : 'info', title: 'No labels', message: `no labels: ${labels.why}; class-based views (accuracy, class matrix, misclassified filter) stay empty` });
   const set: InputSet = { data: data.subarray(0, k * per), n: k, height: p.height, width: p.width, channels: p.channels, names, labels: labels.labels ?? undefined };
   const outNames = labels.classNames ?? classNames;
   const hash = await imageSetHash(set.data, p, names, labels.labels ?? null, outNames);
@@ -186,33 +186,35 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
 }
 
 /** Labels from a CSV, else from the parent folder names; classes matched by name or index. Says why when there are none. */
-export function labelsFor(names: string[], csv: Map<string, string> | null, classNames: string[] | null): { labels: number[] | null; classNames: string[] | null; why: string } {
+export function labelsFor(names: string[], csv: Map<string, string> | null, classNames: string[] | null): { labels: number[] | null; classNames: string[] | null; why: string; given: boolean } {
   const raw = names.map((n) => {
     if (csv) return csv.get(base(n)) ?? null;
     const parts = n.split('/');
     return parts.length >= 2 ? parts[parts.length - 2] : null;
   });
   const missing = raw.filter((r) => r === null).length;
+  // Labels were given (a CSV, or at least one image in a class folder), whether or not they can be used.
+  const given = csv !== null || missing < names.length;
   if (missing) {
     const first = names[raw.indexOf(null)];
-    return { labels: null, classNames, why: csv ? `the CSV has no row for ${missing} of ${names.length} images (first: ${base(first)})` : `${missing === names.length ? 'the images are not in class sub-folders and no labels CSV was given' : `${missing} of ${names.length} images are not in a class sub-folder (first: ${first})`}` };
+    return { labels: null, classNames, given, why: csv ? `the CSV has no row for ${missing} of ${names.length} images (first: ${base(first)})` : `${missing === names.length ? 'the images are not in class sub-folders and no labels CSV was given' : `${missing} of ${names.length} images are not in a class sub-folder (first: ${first})`}` };
   }
   const vals = raw as string[];
   const lower = classNames?.map((c) => c.toLowerCase());
-  if (lower && vals.every((v) => lower.includes(v.toLowerCase()))) return { labels: vals.map((v) => lower.indexOf(v.toLowerCase())), classNames, why: '' };
+  if (lower && vals.every((v) => lower.includes(v.toLowerCase()))) return { labels: vals.map((v) => lower.indexOf(v.toLowerCase())), classNames, given, why: '' };
   if (vals.every((v) => /^\d+$/.test(v))) {
     const bad = classNames ? vals.find((v) => Number(v) >= classNames.length) : undefined;
-    if (bad !== undefined) return { labels: null, classNames, why: `label ${bad} is not a class index of the ${classNames!.length} classes` };
-    return { labels: vals.map(Number), classNames, why: '' };
+    if (bad !== undefined) return { labels: null, classNames, given, why: `label ${bad} is not a class index of the ${classNames!.length} classes` };
+    return { labels: vals.map(Number), classNames, given, why: '' };
   }
   // Folder names that are not the model's classes cannot be compared with its predictions.
   if (classNames) {
     const unknown = [...new Set(vals.filter((v) => !lower!.includes(v.toLowerCase())))];
-    return { labels: null, classNames, why: `${csv ? 'CSV labels' : 'folder names'} ${unknown.slice(0, 3).map((u) => `"${u}"`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} are not among the model's classes (${classNames.slice(0, 4).join(', ')}${classNames.length > 4 ? ', ...' : ''})` };
+    return { labels: null, classNames, given, why: `${csv ? 'CSV labels' : 'folder names'} ${unknown.slice(0, 3).map((u) => `"${u}"`).join(', ')}${unknown.length > 3 ? ` and ${unknown.length - 3} more` : ''} are not among the model's classes (${classNames.slice(0, 4).join(', ')}${classNames.length > 4 ? ', ...' : ''})` };
   }
   const uniq = [...new Set(vals)].sort();
-  if (uniq.length < 2) return { labels: null, classNames, why: `every image has the same label "${uniq[0]}"` };
-  return { labels: vals.map((v) => uniq.indexOf(v)), classNames: uniq, why: '' };
+  if (uniq.length < 2) return { labels: null, classNames, given, why: `every image has the same label "${uniq[0]}"` };
+  return { labels: vals.map((v) => uniq.indexOf(v)), classNames: uniq, given, why: '' };
 }
 
 /**

@@ -22,6 +22,10 @@ describe('labelsFor', () => {
     expect(labelsFor(['shoes/a.png', 'bag/b.png'], null, classes).why).toMatch(/folder names "shoes" are not among the model's classes/);
     expect(labelsFor(['a.png'], new Map([['a.png', '7']]), classes).why).toMatch(/label 7 is not a class index of the 3 classes/);
     expect(labelsFor(['x/a.png', 'x/b.png'], null, null).why).toMatch(/every image has the same label "x"/);
+    // Whether labels were given at all (a warning when they were and could not be used).
+    expect(labelsFor(['a.png', 'b.png'], null, classes).given).toBe(false);
+    expect(labelsFor(['a.png', 'b.png'], new Map([['a.png', '0']]), classes).given).toBe(true);
+    expect(labelsFor(['shoes/a.png', 'b.png'], null, classes).given).toBe(true);
   });
 });
 
