@@ -4,7 +4,7 @@
  * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
  */
 import * as Comlink from 'comlink';
-import { BACKEND_ORDER, type BackendName, type FileEntry, type ModelInfo, type Progress, type Source } from '../worker/api';
+import { BACKEND_ORDER, MAX_WASM_THREADS, type BackendName, type FileEntry, type ModelInfo, type Progress, type Source } from '../worker/api';
 import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
@@ -711,8 +711,8 @@ async function exists(url: string): Promise<boolean> {
   }
 }
 
-/** `?threads=N` (1-8): WASM threads to ask for; anything else is tfjs's default (null). */
+/** `?threads=N` (1 to MAX_WASM_THREADS): WASM threads to ask for; anything else is tfjs's default (null). */
 export function parseWasmThreads(v: string | null): number | null {
   const n = v === null ? NaN : Number(v);
-  return Number.isInteger(n) && n >= 1 && n <= 8 ? n : null;
+  return Number.isInteger(n) && n >= 1 && n <= MAX_WASM_THREADS ? n : null;
 }

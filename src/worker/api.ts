@@ -9,6 +9,8 @@ import type { SweepResult } from '../core/ablation/sweep';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** The most threads tfjs's threaded WASM build runs (it pre-creates 8 pthread workers). */
+export const MAX_WASM_THREADS = 8;
 
 export interface BackendCandidate {
   name: BackendName;

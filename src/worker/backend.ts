@@ -13,7 +13,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { registerFastGradients } from '../core/kernels/register';
-import { BACKEND_ORDER, type BackendCandidate, type BackendName, type BackendReport } from './api';
+import { BACKEND_ORDER, MAX_WASM_THREADS, type BackendCandidate, type BackendName, type BackendReport } from './api';
 import { reportLost } from './workerLost';
 
 /* The WebGPU adapter fields we read; typed here so the worker needs no @webgpu/types. */
@@ -34,9 +34,6 @@ interface GpuLike {
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|software|lavapipe|microsoft basic/i;
-
-/** The most threads tfjs's threaded WASM build runs (it pre-creates 8 pthread workers). */
-export const MAX_WASM_THREADS = 8;
 
 /**
  * What tfjs picks by itself: half the logical cores (it assumes two hyper-threads a core), at least

@@ -1,6 +1,6 @@
 /** Title, what is loaded, and the backend with the reasons for the choice (and a switch). */
 import { useState } from 'react';
-import type { BackendName } from '../../worker/api';
+import { MAX_WASM_THREADS, type BackendName } from '../../worker/api';
 import { useApp, useController } from '../context';
 import { download } from '../draw/exportFig';
 
@@ -102,7 +102,7 @@ export function Header() {
                   }}
                 >
                   <option value="auto">auto (tfjs: {backend.wasmThreadsDefault})</option>
-                  {Array.from({ length: Math.min(8, Math.max(2, backend.logicalCores)) }, (_, i) => i + 1).map((n) => (
+                  {Array.from({ length: Math.min(MAX_WASM_THREADS, Math.max(2, backend.logicalCores)) }, (_, i) => i + 1).map((n) => (
                     <option key={n} value={String(n)}>
                       {n}
                     </option>
