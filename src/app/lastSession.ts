@@ -6,6 +6,7 @@
  * recomputing. Every failure (private mode, quota) degrades to "nothing saved", never an error.
  */
 import type { AnalyzeSettings, FileEntry, ImageOptions } from '../worker/api';
+import { idbStore } from '../worker/idbStore';
 import type { UrlView } from './store/urlState';
 
 export interface LastSession {
@@ -23,34 +24,7 @@ const KEY = 'last';
 /** Uploads above this many bytes are not kept (the quota is the browser's; this keeps it modest). */
 export const MAX_SAVED_BYTES = 256 * 1024 * 1024;
 
-let dbPromise: Promise<IDBDatabase | null> | null = null;
-function open(): Promise<IDBDatabase | null> {
-  dbPromise ??= new Promise((resolve) => {
-    if (typeof indexedDB === 'undefined') return resolve(null);
-    const req = indexedDB.open(DB, 1);
-    req.onupgradeneeded = () => void req.result.createObjectStore(STORE);
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => resolve(null);
-    req.onblocked = () => resolve(null);
-  });
-  return dbPromise;
-}
-
-function run<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T | null> {
-  return open().then(
-    (db) =>
-      new Promise<T | null>((resolve) => {
-        if (!db) return resolve(null);
-        try {
-          const req = fn(db.transaction(STORE, mode).objectStore(STORE));
-          req.onsuccess = () => resolve((req.result as T) ?? null);
-          req.onerror = () => resolve(null);
-        } catch {
-          resolve(null);
-        }
-      }),
-  );
-}
+const { request: run } = idbStore(DB, STORE, 1, (req) => void req.result.createObjectStore(STORE));
 
 export function sessionBytes(s: Pick<LastSession, 'modelFiles' | 'images'>): number {
   const files = [...s.modelFiles, ...('files' in s.images ? s.images.files : [])];

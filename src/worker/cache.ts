@@ -3,6 +3,8 @@
  * settings + layer: a reload (or a re-run after a cancel) recomputes only what is missing.
  * Every failure (private mode, quota) degrades to "no cache", never to an error.
  */
+import { idbStore } from './idbStore';
+
 const DB = 'codec-explorer';
 const STORE = 'analyses';
 const VERSION = 2;
@@ -17,41 +19,10 @@ export interface CachedLayer {
   savedAt: number;
 }
 
-let dbPromise: Promise<IDBDatabase | null> | null = null;
-
-function open(): Promise<IDBDatabase | null> {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve) => {
-      if (typeof indexedDB === 'undefined') return resolve(null);
-      const req = indexedDB.open(DB, VERSION);
-      req.onupgradeneeded = () => {
-        const store = req.result.objectStoreNames.contains(STORE) ? req.transaction!.objectStore(STORE) : req.result.createObjectStore(STORE, { keyPath: 'key' });
-        if (!store.indexNames.contains('savedAt')) store.createIndex('savedAt', 'savedAt');
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => resolve(null);
-      req.onblocked = () => resolve(null);
-    });
-  }
-  return dbPromise;
-}
-
-function request<T>(mode: IDBTransactionMode, fn: (s: IDBObjectStore) => IDBRequest): Promise<T | null> {
-  return open().then(
-    (db) =>
-      new Promise<T | null>((resolve) => {
-        if (!db) return resolve(null);
-        try {
-          const tx = db.transaction(STORE, mode);
-          const req = fn(tx.objectStore(STORE));
-          req.onsuccess = () => resolve((req.result as T) ?? null);
-          req.onerror = () => resolve(null);
-        } catch {
-          resolve(null);
-        }
-      }),
-  );
-}
+const { db: open, request } = idbStore(DB, STORE, VERSION, (req) => {
+  const store = req.result.objectStoreNames.contains(STORE) ? req.transaction!.objectStore(STORE) : req.result.createObjectStore(STORE, { keyPath: 'key' });
+  if (!store.indexNames.contains('savedAt')) store.createIndex('savedAt', 'savedAt');
+});
 
 export function cacheKey(modelHash: string, imageHash: string, settings: object, layer: string): string {
   return `${SCHEMA}|${modelHash}|${imageHash}|${JSON.stringify(settings)}|${layer}`;
