@@ -10,18 +10,11 @@ import { useNodeBackend } from '../cli/nodeBackend';
 import { chainCnn } from '../../tests/helpers/models';
 import { modelToFiles } from '../../tests/helpers/modelFiles';
 import { balancedSample, closestProfile, evenSample, perClassAccuracy } from './ablation';
-import type { FileEntry } from './api';
 import { Session } from './session';
+import { fileEntries, fileEntry, imageSetEntries as imageSet } from '../../tests/helpers/workerFiles';
 
-const entry = (name: string, data: Uint8Array | string): FileEntry => ({ file: new File([data as BlobPart], name), path: name });
-
-function imageSetEntries(n = 12): FileEntry[] {
-  const px = new Uint8Array(n * 36);
-  let a = 11;
-  for (let i = 0; i < px.length; i++) px[i] = (a = (a * 1103515245 + 12345) % 2 ** 31) % 256;
-  const header = { format: 'codec-imageset', version: 1, count: n, height: 6, width: 6, channels: 1, data: 'set.bin', labels: Array.from({ length: n }, (_, i) => i % 3), classNames: ['x', 'y', 'z'] };
-  return [entry('set.json', JSON.stringify(header)), entry('set.bin', px)];
-}
+/** This file's image set: n 6x6x1 images from seed 11. */
+const imageSetEntries = (n = 12) => imageSet(n, 11);
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
@@ -55,7 +48,7 @@ describe('Session ablation', () => {
   it('equals the engine, caches the pass per (layer, image), and gives accuracy, sweep and export', async () => {
     const s = new Session();
     const model = await modelToFiles(chainCnn());
-    await s.loadModel([...model].map(([k, v]) => entry(k, v)));
+    await s.loadModel(fileEntries(model));
     await s.loadImages(imageSetEntries());
     const summary = await s.analyze({ layers: ['b'], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 4, modes: false, useCache: false }, () => undefined);
     expect(summary.layers[0].modeKind.contributions).toBe('channels');
@@ -98,7 +91,7 @@ describe('Session ablation', () => {
     expect(zip[0]).toBe(0x50);
     // Import in a fresh worker: the zip carries the model, so ablation works the same.
     const t = new Session();
-    const back = await t.loadBundle({ files: [entry('bundle.zip', zip)] });
+    const back = await t.loadBundle({ files: [fileEntry('bundle.zip', zip)] });
     expect(back.hasModel).toBe(true);
     expect(back.layers.map((l) => l.name)).toEqual(['b']);
     // The pixels went along (as 0-255 from the model inputs): the same ablation.

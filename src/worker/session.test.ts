@@ -10,21 +10,14 @@ import { chainCnn } from '../../tests/helpers/models';
 import { modelToFiles } from '../../tests/helpers/modelFiles';
 import type { AnalyzeSettings, FileEntry, Progress } from './api';
 import { checkAgainstInput, resolvePreprocessing, Session } from './session';
+import { fileEntries, fileEntry, imageSetEntries as imageSet } from '../../tests/helpers/workerFiles';
 
-const entry = (name: string, data: Uint8Array | string): FileEntry => ({ file: new File([data as BlobPart], name), path: name });
+/** This file's image set: n 6x6x1 images from seed 7. */
+const imageSetEntries = (n = 9) => imageSet(n, 7);
 
 async function modelEntries(): Promise<FileEntry[]> {
   const files = await modelToFiles(chainCnn());
-  return [...files].map(([k, v]) => entry(k, v));
-}
-
-/** A codec-imageset of n 6x6x1 images (seeded), labels i % 3. */
-function imageSetEntries(n = 9): FileEntry[] {
-  const px = new Uint8Array(n * 36);
-  let a = 7;
-  for (let i = 0; i < px.length; i++) px[i] = (a = (a * 1103515245 + 12345) % 2 ** 31) % 256;
-  const header = { format: 'codec-imageset', version: 1, count: n, height: 6, width: 6, channels: 1, data: 'set.bin', labels: Array.from({ length: n }, (_, i) => i % 3), classNames: ['x', 'y', 'z'] };
-  return [entry('set.json', JSON.stringify(header)), entry('set.bin', px)];
+  return fileEntries(files);
 }
 
 const SETTINGS: AnalyzeSettings = { layers: ['a', 'b'], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 8, modes: false, useCache: false };
@@ -46,10 +39,10 @@ describe('Session (the worker API)', () => {
 
   it('loadModel errors name the file and the problem', async () => {
     const s = new Session();
-    await expect(s.loadModel([entry('model.json', '{"modelTopology": ')])).rejects.toThrow(/model\.json: not valid JSON/);
+    await expect(s.loadModel([fileEntry('model.json', '{"modelTopology": ')])).rejects.toThrow(/model\.json: not valid JSON/);
     const files = await modelEntries();
     await expect(s.loadModel(files.filter((f) => f.path === 'model.json'))).rejects.toThrow(/group1-shard1of1\.bin: weight shard is missing/);
-    await expect(s.loadModel([entry('notes.txt', 'hi')])).rejects.toThrow(/no model\.json among the files \(notes\.txt\)/);
+    await expect(s.loadModel([fileEntry('notes.txt', 'hi')])).rejects.toThrow(/no model\.json among the files \(notes\.txt\)/);
   });
 
   it('analyze reports progress, and the decomposition bars plus residual sum to F(x) - F(x0)', async () => {

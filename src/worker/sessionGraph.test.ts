@@ -11,20 +11,12 @@ import { useNodeBackend } from '../cli/nodeBackend';
 import { residualGraphFiles } from '../../tests/helpers/graphModels';
 import { modelToFiles } from '../../tests/helpers/modelFiles';
 import { residualCnn } from '../../tests/helpers/models';
-import type { AnalyzeSettings, FileEntry } from './api';
+import type { AnalyzeSettings } from './api';
 import { Session } from './session';
+import { fileEntries as entries, imageSetEntries as imageSet } from '../../tests/helpers/workerFiles';
 
-const entry = (name: string, data: Uint8Array | string): FileEntry => ({ file: new File([data as BlobPart], name), path: name });
-const entries = (files: Map<string, Uint8Array>) => [...files].map(([k, v]) => entry(k, v));
-
-/** A codec-imageset of n 6x6x1 images (seeded), labels i % 3. */
-function imageSetEntries(n = 6): FileEntry[] {
-  const px = new Uint8Array(n * 36);
-  let a = 11;
-  for (let i = 0; i < px.length; i++) px[i] = (a = (a * 1103515245 + 12345) % 2 ** 31) % 256;
-  const header = { format: 'codec-imageset', version: 1, count: n, height: 6, width: 6, channels: 1, data: 'set.bin', labels: Array.from({ length: n }, (_, i) => i % 3), classNames: ['x', 'y', 'z'] };
-  return [entry('set.json', JSON.stringify(header)), entry('set.bin', px)];
-}
+/** This file's image set: n 6x6x1 images from seed 11. */
+const imageSetEntries = (n = 6) => imageSet(n, 11);
 
 const SETTINGS: AnalyzeSettings = { layers: [], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 6, modes: false, useCache: false };
 
