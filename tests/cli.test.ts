@@ -104,6 +104,25 @@ describe('codec CLI', () => {
     r.rows[0].before.forEach((v: number, i: number) => expect(v).toBeCloseTo(want.before[i], 5));
   });
 
+  it('labels from a subset of the class folders map to the model\'s outputs, or are refused', async () => {
+    // Two of the model's three classes on disk: sorted folder names alone would call c class 1.
+    for (const cls of ['a', 'c']) {
+      mkdirSync(path.join(dir, 'subset', cls), { recursive: true });
+      for (let i = 0; i < 2; i++) png(path.join(dir, 'subset', cls, `img${i}.png`), i);
+    }
+    writeFileSync(path.join(dir, 'classes.txt'), 'a\nb\nc\n');
+    const base = ['analyze', '--model', path.join(dir, 'model/model.json'), '--images', path.join(dir, 'subset'), '--layers', 'a', '--steps', '2', '--sae', 'none'];
+    await cli(...base, '--classes', path.join(dir, 'classes.txt'), '--out', path.join(dir, 'subset-bundle'));
+    const m = JSON.parse(readFileSync(path.join(dir, 'subset-bundle/manifest.json'), 'utf8')) as BundleManifest;
+    expect(m.classNames).toEqual(['a', 'b', 'c']);
+    expect(m.labels).toEqual([0, 0, 2, 2]);
+    const err = await cli(...base, '--out', path.join(dir, 'subset-x')).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.stderr).toMatch(/2 distinct names \(a, c\) give 2 class names, but the model has 3 outputs; give the model's class names/);
+  });
+
   it('predict prints one CSV line per image (through the real entry point)', async () => {
     const { stdout } = await bin('predict', '--model', path.join(dir, 'model/model.json'), '--images', path.join(dir, 'images'));
     const lines = stdout.trim().split('\n');

@@ -11,9 +11,10 @@ import { CodecError, keyword } from '../../core/errors';
 import { modelHash } from '../../core/model/hash';
 import { analyze } from '../../core/pipeline/analyze';
 import { batchTensor } from '../../core/pipeline/imageBatch';
+import type { HookableModel } from '../../core/model/runner';
 import { intOpt, numOpt, parse, progressLine, required } from '../args';
 import { writeBundleDir } from '../bundleFiles';
-import { loadInputSet } from '../inputs';
+import { loadInputSet, type InputSetWithClasses } from '../inputs';
 import { readModelCard, resolvePreprocessing } from '../modelCard';
 import { loadHookableFromDisk, readModelFiles } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
@@ -61,7 +62,11 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const card = readModelCard(modelPath);
   const pre = resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined);
   const limit = v.limit ? intOpt(cmd, v, 'limit', 0, 1) : undefined;
-  const set = await loadInputSet(imagesPath, pre, { labelsCsv: v.labels as string | undefined, limit });
+  // The model's class names (--classes, else its card) name the outputs, so folder or CSV labels
+  // resolve against them; without any, the sorted folder names must cover every output.
+  const givenClasses = v.classes ? readLines(String(v.classes)) : card.classNames;
+  const set = await loadInputSet(imagesPath, pre, { labelsCsv: v.labels as string | undefined, limit, classNames: givenClasses });
+  const classNames = checkClassCount(exec, set, givenClasses ? (v.classes ? String(v.classes) : 'the model card') : null);
   const layers = v.layers ? String(v.layers).split(',').map((s) => s.trim()).filter(Boolean) : (card.layers ?? []).map((l) => l.name);
   if (layers.length === 0) throw new CodecError('InputError', `${cmd}: --layers is required (no card.json with layers beside the model).`);
   const method = keyword(String(v.method ?? 'conductance'), 'method', METHODS);
@@ -76,7 +81,6 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   } else if (targetKind === 'top1' || targetKind === 'top1-prob') target = { kind: targetKind };
   else target = { kind: targetKind, classIndex };
   const baseline = keyword(String(v.baseline ?? 'zeros'), 'baseline', ['zeros', 'blur'] as const);
-  const classNames = v.classes ? readLines(String(v.classes)) : (set.classNames ?? card.classNames);
   const extra = v['sae-extra'] ? await loadInputSet(String(v['sae-extra']), pre, {}) : undefined;
   const files = await readModelFiles(modelPath);
   const sha256 = await modelHash(files, path.basename(modelPath));
@@ -113,6 +117,21 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   console.error(`[${cmd}] ${set.n} images, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; bundle written to ${out}`);
   printMetricsTable(res.manifest);
   return 0;
+}
+
+/**
+ * The class names of the analysis, which must name every model output: a subset (4 class folders
+ * for a 10-class model) would index the wrong outputs, so it is refused with what to give instead.
+ */
+function checkClassCount(exec: HookableModel, set: InputSetWithClasses, source: string | null): string[] | undefined {
+  if (!set.classNames) return undefined;
+  const outputs = tf.tidy(() => {
+    const x = batchTensor(set, 0, 1);
+    return exec.predict(x).shape.at(-1)!;
+  });
+  if (set.classNames.length === outputs) return set.classNames;
+  const from = source ?? `the labels' ${set.classNames.length} distinct names (${set.classNames.slice(0, 4).join(', ')}${set.classNames.length > 4 ? ', ...' : ''})`;
+  throw new CodecError('InputError', `analyze: ${from} give ${set.classNames.length} class names, but the model has ${outputs} outputs; ${source ? 'give one name per output, in output order' : 'give the model\'s class names, one per output in output order, with --classes <file> (or classNames in card.json), so labels map to the right outputs'}.`);
 }
 
 function readLines(file: string): string[] {

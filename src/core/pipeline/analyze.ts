@@ -6,7 +6,7 @@
  */
 import type { TargetSpec } from '../attribution/targets';
 import type { MethodName } from '../attribution/attribute';
-import { check, throwIfAborted } from '../errors';
+import { check, CodecError, throwIfAborted } from '../errors';
 import type { AnalysisSettings, BundleManifest, LayerRecord, Preprocessing, Reduction, SaeKind, SweepRecord } from '../bundle/manifest';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../bundle/manifest';
 import { BundleWriter } from '../bundle/writer';
@@ -88,6 +88,9 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
     extra = await collectAttributions(exec, options.saeExtra, { ...attrOpts, onProgress: (p) => onProgress?.({ ...p, stage: 'contributions (SAE training set)' }) });
   }
   const classNames = options.classNames ?? Array.from({ length: col.numClasses }, (_, i) => `class ${i}`);
+  if (classNames.length !== col.numClasses) {
+    throw new CodecError('InputError', `analyze: ${classNames.length} class names given, but the model has ${col.numClasses} outputs; give one name per output, in output order.`);
+  }
   const w = new BundleWriter();
   const n = set.n;
   const records: LayerRecord[] = [];
