@@ -1,16 +1,28 @@
 /**
  * Each of the engine's speed fixes timed against what it replaced, side by side in one run (WASM):
  * the conv2d input-gradient kernel as a forward conv (on the issue's yardstick, 8x32x32x16 input,
- * 32 3x3 filters, and inside a whole conductance run), the first-max MaxPoolGrad, layers run as
- * plain ops under the tape (no filter gradients), and the trapezoid summed in JavaScript.
+ * 32 3x3 filters, and inside a whole conductance run), the first-max MaxPoolGrad, Conv2D +
+ * BatchNorm (+ ReLU) folded into one fused conv, layers run as plain ops under the tape (no filter
+ * gradients), and the trapezoid summed in JavaScript.
  */
 import * as tf from '@tensorflow/tfjs';
 import { conductance } from '../src/core/attribution/conductance';
 import { withOriginalKernel } from '../src/core/kernels/replaceKernel';
 import type { Executor } from '../src/core/model/executor';
+import { setFoldConvBn } from '../src/core/model/foldedConvBn';
 import { setInputGradLayers } from '../src/core/model/inputGradLayers';
 import { time } from './timing';
 import type { Measure } from './workload';
+
+/** Runs `f` with a fix turned off by its switch, and turns it back on. */
+async function withFlag<T>(set: (on: boolean) => void, f: () => Promise<T>): Promise<T> {
+  set(false);
+  try {
+    return await f();
+  } finally {
+    set(true);
+  }
+}
 
 export async function fixMeasures(exec: Executor, input: number[], layers: string[], b: number, steps: number, reps: number): Promise<Measure[]> {
   const out: Measure[] = [];
@@ -32,14 +44,10 @@ export async function fixMeasures(exec: Executor, input: number[], layers: strin
     tf.dispose([dy, w]);
     await speedup('conv2d input gradient as a forward conv', (f) => withOriginalKernel('Conv2DBackpropInput', 'wasm', () => time(f, reps)));
     await speedup('first-max MaxPoolGrad in JavaScript (also: ties routed as PyTorch)', (f) => withOriginalKernel('MaxPoolGrad', 'wasm', () => time(f, reps)));
-    await speedup('layers as plain ops under the tape (no filter gradients)', async (f) => {
-      setInputGradLayers(false);
-      try {
-        return await time(f, reps);
-      } finally {
-        setInputGradLayers(true);
-      }
-    });
+    await speedup('Conv2D + BatchNorm (+ ReLU) folded into one fused conv with an input-only gradient', (f) => withFlag(setFoldConvBn, () => time(f, reps)));
+    // Folding covers the demo models' convolutions; plain ops matter for the rest, so this one is
+    // timed with folding off on both sides.
+    await withFlag(setFoldConvBn, () => speedup('layers as plain ops under the tape (no filter gradients; folding off)', (f) => withFlag(setInputGradLayers, () => time(f, reps))));
     const tHost = await time(run, reps);
     const tTensor = await time(() => conductance(exec, x, { layers, steps, hostSum: false }), reps);
     out.push({ section: 'fixes', what: `trapezoid summed in JavaScript over heap views: conductance (${b} img, ${steps} steps, ${layers.length} layers) tensor ops / JS`, value: tTensor / tHost, unit: 'x' });

@@ -10,6 +10,7 @@
  * backend the sum stays in tensor ops, so nothing is read back until the end.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapView } from '../util/wasmHeap';
 import { finishLayer, finishLayerHost } from './finish';
 import type { LayerAttribution } from './result';
 
@@ -19,16 +20,6 @@ export interface Trapezoid {
   /** The layer's attribution from the sum (B x shape) and the last row's activations (at x). */
   finish(name: string, b: number, shape: number[], dF: Float32Array | null, isCut: boolean, keepMaps: boolean): Promise<LayerAttribution>;
   dispose(): void;
-}
-
-/**
- * A tensor's values as a view on the WASM heap (no copy), or null on other backends. The view is
- * valid only until the next tfjs allocation (the heap may grow and move): take it and read it in
- * the same synchronous stretch of code.
- */
-function heapView(t: tf.Tensor): Float32Array | null {
-  const be = tf.backend() as unknown as { typedArrayFromHeap?: (t: { shape: number[]; dtype: string; dataId: object }) => Float32Array };
-  return tf.getBackend() === 'wasm' && typeof be.typedArrayFromHeap === 'function' && t.dtype === 'float32' ? be.typedArrayFromHeap(t) : null;
 }
 
 /** True where tensor data lives in host memory, so reading it is a copy and not a device transfer. */

@@ -9,6 +9,7 @@ import { CodecError, check } from '../errors';
 import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type Step, type TfContainer } from './graph';
 import { applyHooks, disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 import { applyWithInputGradients } from './inputGradLayers';
+import { applyFoldedBlock, findFoldedBlocks, foldConvBnEnabled, type FoldedBlock } from './foldedConvBn';
 
 export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 
@@ -20,6 +21,8 @@ export class Executor implements HookableModel {
   readonly cuts: Set<string>;
   private readonly steps: Map<string, Step>;
   readonly inputShape: number[];
+  /** Conv2D -> BatchNorm (-> ReLU) runs each plan can fold (foldedConvBn.ts), by first step. */
+  private readonly folded = new WeakMap<GraphPlan, Map<number, FoldedBlock>>();
 
   constructor(readonly model: tf.LayersModel) {
     // A Sequential builds its inner functional model lazily; its graph lives there.
@@ -136,8 +139,37 @@ export class Executor implements HookableModel {
     return applyHooks('Executor', name, y, hooks, captured);
   }
 
+  /** The folded block starting at step i, unless it ends past `stop` or a hook reads inside it. */
+  private foldedAt(plan: GraphPlan, i: number, stop: number, hooks: Hooks): FoldedBlock | null {
+    if (!foldConvBnEnabled()) return null;
+    let blocks = this.folded.get(plan);
+    if (!blocks) this.folded.set(plan, (blocks = findFoldedBlocks(plan)));
+    const b = blocks.get(i);
+    if (!b || i + b.span > stop) return null;
+    for (let j = i; j < i + b.span - 1; j++) {
+      const n = plan.steps[j].name;
+      if ((hooks.capture && [...hooks.capture].includes(n)) || hooks.replace?.has(n) || hooks.masks?.has(n) || hooks.probes?.has(n)) return null;
+    }
+    return b;
+  }
+
   private execute(plan: GraphPlan, env: Map<number, tf.Tensor>, hooks: Hooks, start: number, captured: Map<string, tf.Tensor>, stop = plan.steps.length): tf.Tensor[] {
     for (let i = start; i < stop; i++) {
+      const block = this.foldedAt(plan, i, stop, hooks);
+      if (block) {
+        const x = env.get(plan.steps[i].inputIds[0]);
+        if (!x) throw new CodecError('ModelError', `Executor: layer ${plan.steps[i].name} reads a tensor that was not computed (graph order).`);
+        const last = plan.steps[i + block.span - 1];
+        let y: tf.Tensor;
+        try {
+          y = applyFoldedBlock(plan, block, x as tf.Tensor4D);
+        } catch (e) {
+          throw new CodecError('ModelError', `Executor: layers ${plan.steps[i].name} .. ${last.name} (Conv2D + BatchNormalization, folded) failed: ${(e as Error).message}`);
+        }
+        env.set(last.outputIds[0], this.applyHooks(last.name, y, hooks, captured));
+        i += block.span - 1;
+        continue;
+      }
       const s = plan.steps[i];
       const ins = s.inputIds.map((id) => {
         const t = env.get(id);

@@ -28,6 +28,15 @@ interface ConvLike {
   activation?: { apply(x: tf.Tensor): tf.Tensor };
 }
 
+interface BnLike {
+  axis?: number;
+  epsilon?: number;
+  gamma?: VariableLike | null;
+  beta?: VariableLike | null;
+  movingMean?: VariableLike;
+  movingVariance?: VariableLike;
+}
+
 let enabled = true;
 /** Turns this off (the benchmark times the fused layers against it); on by default. */
 export function setInputGradLayers(on: boolean): void {
@@ -50,6 +59,7 @@ export function applyWithInputGradients(layer: unknown, input: tf.Tensor | tf.Te
   if (!enabled || Array.isArray(input) || !recordingGradients()) return null;
   const l = layer as ConvLike;
   const cls = typeof l.getClassName === 'function' ? l.getClassName() : '';
+  if (cls === 'BatchNormalization') return batchNormPartial(layer as BnLike, input);
   if (!l.activation || (l.dataFormat !== undefined && l.dataFormat !== 'channelsLast')) return null;
   let y: tf.Tensor;
   if (cls === 'Conv2D' && l.kernel && input.rank === 4 && (l.padding === 'same' || l.padding === 'valid')) {
@@ -61,4 +71,19 @@ export function applyWithInputGradients(layer: unknown, input: tf.Tensor | tf.Te
   } else return null;
   if (l.bias) y = tf.add(y, l.bias.read());
   return l.activation.apply(y);
+}
+
+/**
+ * A BatchNormalization without scale (gamma) or without offset (beta), as plain ops: tfjs records
+ * its FusedBatchNorm kernel with the absent input on the gradient tape, and the backward pass then
+ * fails (no scale: "Cannot read properties of undefined (reading 'dtype')" while saving it; no
+ * offset: "... (reading 'id')" while walking the tape), so such a layer could not be attributed at
+ * all. Null (the layer runs itself) when it has both, or normalizes another axis than the last.
+ */
+function batchNormPartial(l: BnLike, x: tf.Tensor): tf.Tensor | null {
+  if ((l.gamma && l.beta) || !l.movingMean || !l.movingVariance || !(l.axis === -1 || l.axis === x.rank - 1)) return null;
+  let s = tf.rsqrt(tf.add(l.movingVariance.read(), l.epsilon ?? 1e-3));
+  if (l.gamma) s = tf.mul(s, l.gamma.read());
+  const y = tf.mul(tf.sub(x, l.movingMean.read()), s);
+  return l.beta ? tf.add(y, l.beta.read()) : y;
 }
