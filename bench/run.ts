@@ -117,6 +117,7 @@ async function main() {
     for (const r of await pytorchMeasures(quick)) add(r);
   }
   const browser = args.includes('--no-browser') ? { rows: [], info: 'skipped (--no-browser)' } : browserSection();
+  for (const r of threadedVsPytorch()) add(r);
   const loadavg = os.loadavg();
   const machine = `${os.cpus()[0]?.model ?? 'cpu'} x${os.cpus().length}`.replace(/\s+/g, ' ');
   const result = { date: new Date().toISOString(), machine, node: process.version, tfjs: tf.version.tfjs, quick, loadavg, browser: browser.info, seconds: (Date.now() - started) / 1000, rows };
@@ -133,6 +134,21 @@ main().catch((e) => {
   console.error(`bench: ${(e as Error).message}`);
   process.exit(1);
 });
+
+/**
+ * The engine with threads against PyTorch with as many: tfjs' threaded WASM build does not start in
+ * Node, so the engine's threaded figure is the browser part's (WASM, 2 threads asked, the same
+ * conductance workload on the same model in this run), per image against PyTorch's.
+ */
+function threadedVsPytorch(): Row[] {
+  const out: Row[] = [];
+  for (const t of rows.filter((r) => r.torch && r.torch.threads > 1)) {
+    const engine = rows.find((r) => r.section === 'conductance (browser)' && r.backend.startsWith(`wasm, ${t.torch!.threads} threads`));
+    if (!engine) continue;
+    out.push({ section: 'vs PyTorch', model: t.model, backend: `Chromium WASM ${t.torch!.threads} threads vs PyTorch CPU ${t.torch!.threads} threads`, what: `conductance per image (10 steps, 5 layers), engine ${engine.value.toFixed(1)} ms / PyTorch ${t.torch!.msPerImage.toFixed(1)} ms`, value: engine.value / t.torch!.msPerImage, unit: 'x', goal: '<= 2' });
+  }
+  return out;
+}
 
 /** A row's value for the table: small non-zero values in exponent form (a 1e-7 difference is not 0.000). */
 function fmtValue(r: { value: number; unit: string }): string {

@@ -22,6 +22,8 @@ export interface Measure {
 export interface BenchRow extends Measure {
   model: string;
   backend: string;
+  /** PyTorch rows: its conductance time per image and its thread count (for the browser comparison). */
+  torch?: { msPerImage: number; threads: number };
 }
 
 /** The floor of conductance: one forward + backward pass over the (S+1)·B interpolated inputs. */

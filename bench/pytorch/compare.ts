@@ -75,7 +75,7 @@ export async function pytorchMeasures(quick: boolean, log: (s: string) => void =
     const what = `(${ref.images} img, ${ref.steps} steps, ${ref.layers.length} layers)`;
     const rows: PytorchRow[] = [{ section: 'vs PyTorch', model: bm.name, backend: be, what: `engine vs PyTorch, max relative difference of per-channel contributions over the ${ref.layers.length} layers`, value: worst, unit: '', goal: '<= 1e-4' }];
     for (const [k, t] of Object.entries(ref.times)) {
-      rows.push({ section: 'vs PyTorch', model: bm.name, backend: `${be}, ${k.replace('=', ' ')}`, what: `conductance ${what}, engine ${tCond.toFixed(0)} ms / PyTorch ${t.conductance_ms.toFixed(0)} ms`, value: tCond / t.conductance_ms, unit: 'x', goal: '<= 2' });
+      rows.push({ section: 'vs PyTorch', model: bm.name, backend: `${be}, ${k.replace('=', ' ')}`, what: `conductance ${what}, engine ${tCond.toFixed(0)} ms / PyTorch ${t.conductance_ms.toFixed(0)} ms`, value: tCond / t.conductance_ms, unit: 'x', goal: '<= 2', torch: { msPerImage: t.conductance_ms / ref.images, threads: Number(k.split('=')[1]) } });
       rows.push({ section: 'vs PyTorch', model: bm.name, backend: `PyTorch ${ref.torch} CPU, ${k.replace('=', ' ')}`, what: `PyTorch's own conductance / its floor (fwd+bwd over ${(ref.steps + 1) * ref.images})`, value: t.conductance_ms / t.floor_ms, unit: 'x' });
     }
     // One STSAE epoch at the same sizes, in this process (the bench's saeMeasures).
