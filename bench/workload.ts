@@ -31,7 +31,7 @@ export async function floorPass(exec: Executor, x: tf.Tensor, layer: string, ste
   const g = tf.tidy(() => {
     const xs = tf.tile(x, [steps + 1, 1, 1, 1]);
     const info = exec.layer(layer);
-    const probe = tf.zeros([xs.shape[0], ...info.outputShape]);
+    const probe = tf.fill([xs.shape[0], ...info.outputShape], 0);
     return tf.grad((p: tf.Tensor) => tf.sum(exec.run(xs, { probes: new Map([[layer, p]]) }).outputs[0]))(probe);
   });
   // An async read, as the engine's own (a synchronous one loses a WebGPU device).

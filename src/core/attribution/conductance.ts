@@ -111,7 +111,8 @@ export function gradPass(
   const n = al.length;
   const xs = interpolate(x0, x, al);
   const kRep = tf.tile(classIdx, [n]);
-  const probes = shapes.map((s) => tf.zeros([n * b, ...s]));
+  // tf.fill runs a kernel (a memset on WASM); tf.zeros would build each probe in JavaScript and copy it in.
+  const probes = shapes.map((s) => tf.fill([n * b, ...s], 0));
   const a: tf.Tensor[] = [];
   let f: tf.Tensor1D | null = null;
   try {
