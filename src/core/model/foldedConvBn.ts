@@ -13,11 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPlan, Step } from './graph';
-import { recordingGradients } from './inputGradLayers';
+import { recordingGradients, type BnLike, type VariableLike } from './inputGradLayers';
 
-interface VariableLike {
-  read(): tf.Tensor;
-}
 interface ConvLayer {
   kernel?: VariableLike;
   bias?: VariableLike | null;
@@ -26,14 +23,6 @@ interface ConvLayer {
   dataFormat?: string;
   dilationRate?: number | number[];
   activation?: { getClassName?(): string };
-}
-interface BnLayer {
-  axis?: number;
-  epsilon?: number;
-  gamma?: VariableLike | null;
-  beta?: VariableLike | null;
-  movingMean?: VariableLike;
-  movingVariance?: VariableLike;
 }
 interface ReluLayer {
   maxValue?: number | null;
@@ -77,7 +66,7 @@ function foldableConv(s: Step): boolean {
 }
 
 function foldableBn(s: Step, rank: number): boolean {
-  const l = s.layer as unknown as BnLayer;
+  const l = s.layer as unknown as BnLike;
   return s.className === 'BatchNormalization' && !s.nested && (l.axis === -1 || l.axis === rank - 1) && l.movingMean !== undefined && l.movingVariance !== undefined;
 }
 
@@ -118,7 +107,7 @@ export function findFoldedBlocks(plan: GraphPlan): Map<number, FoldedBlock> {
 /** The folded filter W * s and bias (b - mean) * s + beta. */
 function foldedWeights(convStep: Step, bnStep: Step): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
   const conv = convStep.layer as unknown as ConvLayer;
-  const bn = bnStep.layer as unknown as BnLayer;
+  const bn = bnStep.layer as unknown as BnLike;
   return tf.tidy(() => {
     const mean = bn.movingMean!.read() as tf.Tensor1D;
     let s = tf.rsqrt(tf.add(bn.movingVariance!.read(), bn.epsilon ?? 1e-3)) as tf.Tensor1D;

@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-interface VariableLike {
+export interface VariableLike {
   read(): tf.Tensor;
 }
 interface ConvLike {
@@ -28,7 +28,8 @@ interface ConvLike {
   activation?: { apply(x: tf.Tensor): tf.Tensor };
 }
 
-interface BnLike {
+/** A BatchNormalization layer's fields (tfjs-layers keeps them public in JavaScript). */
+export interface BnLike {
   axis?: number;
   epsilon?: number;
   gamma?: VariableLike | null;
