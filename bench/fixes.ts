@@ -11,7 +11,7 @@ import { withOriginalKernel } from '../src/core/kernels/replaceKernel';
 import type { Executor } from '../src/core/model/executor';
 import { setFoldConvBn } from '../src/core/model/foldedConvBn';
 import { setInputGradLayers } from '../src/core/model/inputGradLayers';
-import { time } from './timing';
+import { time, timeInterleaved } from './timing';
 import type { Measure } from './workload';
 
 /** Runs `f` with a fix turned off by its switch, and turns it back on. */
@@ -28,9 +28,9 @@ export async function fixMeasures(exec: Executor, input: number[], layers: strin
   const out: Measure[] = [];
   const x = tf.randomUniform([b, ...input], 0, 1, 'float32', 3);
   const run = () => conductance(exec, x, { layers, steps });
-  const speedup = async (what: string, without: (f: () => Promise<unknown>) => Promise<number>) => {
-    const tWith = await time(run, reps);
-    const tWithout = await without(() => run());
+  // With and without a fix timed in interleaved rounds (`without` runs f once with the fix off).
+  const speedup = async (what: string, without: (f: () => Promise<unknown>) => Promise<unknown>) => {
+    const [tWith, tWithout] = await timeInterleaved([run, () => without(run)], reps);
     out.push({ section: 'fixes', what: `${what}: conductance (${b} img, ${steps} steps, ${layers.length} layers) without / with the fix`, value: tWithout / tWith, unit: 'x' });
   };
   try {
@@ -42,14 +42,13 @@ export async function fixMeasures(exec: Executor, input: number[], layers: strin
     const tOrig = await withOriginalKernel('Conv2DBackpropInput', 'wasm', () => time(dx, 10));
     out.push({ section: 'fixes', what: `conv2d input gradient, 8x32x32x16 in, 32 3x3 filters: tfjs WASM kernel ${tOrig.toFixed(1)} ms / as a forward conv ${tFix.toFixed(1)} ms`, value: tOrig / tFix, unit: 'x' });
     tf.dispose([dy, w]);
-    await speedup('conv2d input gradient as a forward conv', (f) => withOriginalKernel('Conv2DBackpropInput', 'wasm', () => time(f, reps)));
-    await speedup('first-max MaxPoolGrad in JavaScript (also: ties routed as PyTorch)', (f) => withOriginalKernel('MaxPoolGrad', 'wasm', () => time(f, reps)));
-    await speedup('Conv2D + BatchNorm (+ ReLU) folded into one fused conv with an input-only gradient', (f) => withFlag(setFoldConvBn, () => time(f, reps)));
+    await speedup('conv2d input gradient as a forward conv', (f) => withOriginalKernel('Conv2DBackpropInput', 'wasm', f));
+    await speedup('first-max MaxPoolGrad in JavaScript (also: ties routed as PyTorch)', (f) => withOriginalKernel('MaxPoolGrad', 'wasm', f));
+    await speedup('Conv2D + BatchNorm (+ ReLU) folded into one fused conv with an input-only gradient', (f) => withFlag(setFoldConvBn, f));
     // Folding covers the demo models' convolutions; plain ops matter for the rest, so this one is
     // timed with folding off on both sides.
-    await withFlag(setFoldConvBn, () => speedup('layers as plain ops under the tape (no filter gradients; folding off)', (f) => withFlag(setInputGradLayers, () => time(f, reps))));
-    const tHost = await time(run, reps);
-    const tTensor = await time(() => conductance(exec, x, { layers, steps, hostSum: false }), reps);
+    await withFlag(setFoldConvBn, () => speedup('layers as plain ops under the tape (no filter gradients; folding off)', (f) => withFlag(setInputGradLayers, f)));
+    const [tHost, tTensor] = await timeInterleaved([run, () => conductance(exec, x, { layers, steps, hostSum: false })], reps);
     out.push({ section: 'fixes', what: `trapezoid summed in JavaScript over heap views: conductance (${b} img, ${steps} steps, ${layers.length} layers) tensor ops / JS`, value: tTensor / tHost, unit: 'x' });
   } finally {
     x.dispose();

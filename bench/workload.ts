@@ -8,7 +8,7 @@ import { conductance } from '../src/core/attribution/conductance';
 import type { Executor } from '../src/core/model/executor';
 import { trainSae } from '../src/core/sae';
 import type { SaeKind } from '../src/core/sae';
-import { time } from './timing';
+import { time, timeInterleaved } from './timing';
 
 export interface Measure {
   section: string;
@@ -44,9 +44,7 @@ export async function conductanceMeasures(exec: Executor, input: number[], layer
   const x = tf.randomUniform([b, ...input], 0, 1, 'float32', 1);
   try {
     const first = layers[0];
-    const tCond = await time(() => conductance(exec, x, { layers, steps }), reps, warm);
-    const tFloor = await time(() => floorPass(exec, x, first, steps), reps, warm);
-    const tOne = await time(() => conductance(exec, x, { layers: [first], steps }), reps, warm);
+    const [tCond, tFloor, tOne] = await timeInterleaved([() => conductance(exec, x, { layers, steps }), () => floorPass(exec, x, first, steps), () => conductance(exec, x, { layers: [first], steps })], reps, warm);
     return [
       { section: 'conductance vs floor', what: `time(conductance ${b} img, ${steps} steps, ${layers.length} layers) / time(fwd+bwd over ${(steps + 1) * b})`, value: tCond / tFloor, unit: 'x', goal: '<= 1.3' },
       { section: 'conductance', what: `ms per image (${steps} steps, ${layers.length} layers)`, value: tCond / b, unit: 'ms' },
