@@ -31,7 +31,7 @@ const add = (r: Row) => {
 
 async function engineSection(bm: BenchModel, backend: string, b: number, steps: number) {
   const exec = new Executor(bm.model);
-  for (const m of await conductanceMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 5)) add({ ...m, model: bm.name, backend });
+  for (const m of await conductanceMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 3)) add({ ...m, model: bm.name, backend });
   const x = tf.randomUniform([b, ...bm.input], 0, 1, 'float32', 1);
   if (backend === 'wasm') for (const m of await fixMeasures(exec, bm.input, bm.layers, b, steps, quick ? 1 : 3)) add({ ...m, model: bm.name, backend });
   if (backend === 'wasm' && !quick) {
