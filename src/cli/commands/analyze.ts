@@ -9,7 +9,7 @@ import { METHODS } from '../../core/attribution/attribute';
 import { TARGET_KINDS, surprisalStats, type TargetSpec } from '../../core/attribution/targets';
 import { CodecError, keyword } from '../../core/errors';
 import { modelHash } from '../../core/model/hash';
-import { analyze } from '../../core/pipeline/analyze';
+import { analyze, outputCount } from '../../core/pipeline/analyze';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import type { HookableModel } from '../../core/model/runner';
 import { intOpt, numOpt, parse, progressLine, required } from '../args';
@@ -125,10 +125,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
  */
 function checkClassCount(exec: HookableModel, set: InputSetWithClasses, source: string | null): string[] | undefined {
   if (!set.classNames) return undefined;
-  const outputs = tf.tidy(() => {
-    const x = batchTensor(set, 0, 1);
-    return exec.predict(x).shape.at(-1)!;
-  });
+  const outputs = outputCount(exec, set);
   if (set.classNames.length === outputs) return set.classNames;
   const from = source ?? `the labels' ${set.classNames.length} distinct names (${set.classNames.slice(0, 4).join(', ')}${set.classNames.length > 4 ? ', ...' : ''})`;
   throw new CodecError('InputError', `analyze: ${from} give ${set.classNames.length} class names, but the model has ${outputs} outputs; ${source ? 'give one name per output, in output order' : 'give the model\'s class names, one per output in output order, with --classes <file> (or classNames in card.json), so labels map to the right outputs'}.`);

@@ -16,6 +16,13 @@ export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 /** Frontier keys are the symbolic tensor ids of the layer graph, as strings. */
 const key = (id: number) => String(id);
 
+/** The tensor `id` that layer `reader` reads; a ModelError if the graph order left it uncomputed. */
+function computed(env: Map<number, tf.Tensor>, id: number, reader: string): tf.Tensor {
+  const t = env.get(id);
+  if (!t) throw new CodecError('ModelError', `Executor: layer ${reader} reads a tensor that was not computed (graph order).`);
+  return t;
+}
+
 export class Executor implements HookableModel {
   readonly plan: GraphPlan;
   readonly cuts: Set<string>;
@@ -157,8 +164,7 @@ export class Executor implements HookableModel {
     for (let i = start; i < stop; i++) {
       const block = this.foldedAt(plan, i, stop, hooks);
       if (block) {
-        const x = env.get(plan.steps[i].inputIds[0]);
-        if (!x) throw new CodecError('ModelError', `Executor: layer ${plan.steps[i].name} reads a tensor that was not computed (graph order).`);
+        const x = computed(env, plan.steps[i].inputIds[0], plan.steps[i].name);
         const last = plan.steps[i + block.span - 1];
         let y: tf.Tensor;
         try {
@@ -171,11 +177,7 @@ export class Executor implements HookableModel {
         continue;
       }
       const s = plan.steps[i];
-      const ins = s.inputIds.map((id) => {
-        const t = env.get(id);
-        if (!t) throw new CodecError('ModelError', `Executor: layer ${s.name} reads a tensor that was not computed (graph order).`);
-        return t;
-      });
+      const ins = s.inputIds.map((id) => computed(env, id, s.name));
       let outs: tf.Tensor[];
       if (s.nested) {
         const sub = new Map<number, tf.Tensor>();

@@ -13,17 +13,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GraphPlan, Step } from './graph';
-import { recordingGradients, type BnLike, type VariableLike } from './inputGradLayers';
+import { pair, recordingGradients, type BnLike, type ConvLike } from './inputGradLayers';
 
-interface ConvLayer {
-  kernel?: VariableLike;
-  bias?: VariableLike | null;
-  strides?: number[];
-  padding?: string;
-  dataFormat?: string;
-  dilationRate?: number | number[];
-  activation?: { getClassName?(): string };
-}
 interface ReluLayer {
   maxValue?: number | null;
   negativeSlope?: number;
@@ -48,10 +39,9 @@ export function foldConvBnEnabled(): boolean {
   return enabled;
 }
 
-const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v ?? 1, v ?? 1]);
 
 function foldableConv(s: Step): boolean {
-  const l = s.layer as unknown as ConvLayer;
+  const l = s.layer as unknown as ConvLike;
   const [dh, dw] = pair(l.dilationRate);
   return (
     s.className === 'Conv2D' &&
@@ -106,7 +96,7 @@ export function findFoldedBlocks(plan: GraphPlan): Map<number, FoldedBlock> {
 
 /** The folded filter W * s and bias (b - mean) * s + beta. */
 function foldedWeights(convStep: Step, bnStep: Step): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
-  const conv = convStep.layer as unknown as ConvLayer;
+  const conv = convStep.layer as unknown as ConvLike;
   const bn = bnStep.layer as unknown as BnLike;
   return tf.tidy(() => {
     const mean = bn.movingMean!.read() as tf.Tensor1D;
@@ -122,7 +112,7 @@ function foldedWeights(convStep: Step, bnStep: Step): { filter: tf.Tensor4D; bia
 /** Runs a folded block on its convolution's input; the result is the block's last step's output. */
 export function applyFoldedBlock(plan: GraphPlan, block: FoldedBlock, x: tf.Tensor4D): tf.Tensor4D {
   const convStep = plan.steps[block.start];
-  const conv = convStep.layer as unknown as ConvLayer;
+  const conv = convStep.layer as unknown as ConvLike;
   const strides = pair(conv.strides);
   const pad = conv.padding as 'same' | 'valid';
   const activation = block.relu ? 'relu' : 'linear';

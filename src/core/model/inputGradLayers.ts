@@ -16,7 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 export interface VariableLike {
   read(): tf.Tensor;
 }
-interface ConvLike {
+/** A Conv2D / DepthwiseConv2D / Dense layer's fields (tfjs-layers keeps them public in JavaScript). */
+export interface ConvLike {
   getClassName(): string;
   kernel?: VariableLike;
   depthwiseKernel?: VariableLike;
@@ -25,7 +26,7 @@ interface ConvLike {
   padding?: string;
   dataFormat?: string;
   dilationRate?: number | number[];
-  activation?: { apply(x: tf.Tensor): tf.Tensor };
+  activation?: { apply(x: tf.Tensor): tf.Tensor; getClassName?(): string };
 }
 
 /** A BatchNormalization layer's fields (tfjs-layers keeps them public in JavaScript). */
@@ -50,7 +51,8 @@ export function recordingGradients(): boolean {
   return state.gradientDepth > 0 && state.kernelDepth === 0;
 }
 
-const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v ?? 1, v ?? 1]);
+/** A layer's stride or dilation (a number or a pair) as a pair. */
+export const pair = (v: number | number[] | undefined): [number, number] => (Array.isArray(v) ? [v[0], v[1] ?? v[0]] : [v ?? 1, v ?? 1]);
 
 /**
  * The layer's output computed with plain ops, or null when the layer is not one of these (or uses

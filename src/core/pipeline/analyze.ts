@@ -4,6 +4,7 @@
  * on contributions and on activations, optional ablation sweeps; the result is an analysis
  * bundle (a file map: manifest.json + little-endian arrays), the same format the app opens.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { TargetSpec } from '../attribution/targets';
 import type { MethodName } from '../attribution/attribute';
 import { check, CodecError, throwIfAborted } from '../errors';
@@ -12,7 +13,7 @@ import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../bundle/manifest';
 import { BundleWriter } from '../bundle/writer';
 import type { HookableModel } from '../model/runner';
 import { collectAttributions, type Collected } from './collect';
-import type { InputSet } from './imageBatch';
+import { batchTensor, type InputSet } from './imageBatch';
 import { layerMetrics } from './layerMetrics';
 import { fitLayerSaes, type LayerSaes } from './layerSaes';
 import { layerSweeps } from './layerSweeps';
@@ -63,6 +64,11 @@ export interface AnalyzeResult {
   manifest: BundleManifest;
 }
 
+/** The model's output count (classes), from one image of the set. */
+export function outputCount(exec: HookableModel, set: InputSet): number {
+  return tf.tidy(() => exec.predict(batchTensor(set, 0, 1)).shape.at(-1)!);
+}
+
 export async function analyze(exec: HookableModel, set: InputSet, options: AnalyzeOptions): Promise<AnalyzeResult> {
   const {
     layers,
@@ -81,6 +87,14 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
     onProgress,
   } = options;
   check(layers.length > 0, () => `analyze: layers must name at least one layer, but got none.`);
+  if (options.classNames) {
+    // Checked on one image before the long collection: names that do not cover the outputs would
+    // label the wrong ones (and the bundle's arrays would not match them).
+    const outputs = outputCount(exec, set);
+    if (options.classNames.length !== outputs) {
+      throw new CodecError('InputError', `analyze: ${options.classNames.length} class names given, but the model has ${outputs} outputs; give one name per output, in output order.`);
+    }
+  }
   const attrOpts = { method, layers, steps, target, baseline, batchSize, alphaChunk: options.alphaChunk, memoryBudgetBytes: options.memoryBudgetBytes, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
   const col = await collectAttributions(exec, set, attrOpts);
   let extra: Collected | null = null;
@@ -88,9 +102,6 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
     extra = await collectAttributions(exec, options.saeExtra, { ...attrOpts, onProgress: (p) => onProgress?.({ ...p, stage: 'contributions (SAE training set)' }) });
   }
   const classNames = options.classNames ?? Array.from({ length: col.numClasses }, (_, i) => `class ${i}`);
-  if (classNames.length !== col.numClasses) {
-    throw new CodecError('InputError', `analyze: ${classNames.length} class names given, but the model has ${col.numClasses} outputs; give one name per output, in output order.`);
-  }
   const w = new BundleWriter();
   const n = set.n;
   const records: LayerRecord[] = [];

@@ -14,9 +14,11 @@ interface WasmLike {
   typedArrayFromHeap?: (t: TensorRef) => Float32Array;
 }
 
-/** The view of a float32 tensor (or TensorInfo) on `backend` (default the active one), or null where it is not WASM. */
+/**
+ * The view of a float32 tensor (or TensorInfo) on `backend` (default the active one), or null where
+ * it is not WASM (only tfjs' WASM backend has typedArrayFromHeap).
+ */
 export function heapView(t: TensorRef, backend: unknown = tf.backend()): Float32Array | null {
   const be = backend as WasmLike;
-  const isWasm = backend === tf.backend() ? tf.getBackend() === 'wasm' : true;
-  return isWasm && typeof be.typedArrayFromHeap === 'function' && t.dtype === 'float32' ? be.typedArrayFromHeap(t) : null;
+  return typeof be.typedArrayFromHeap === 'function' && t.dtype === 'float32' ? be.typedArrayFromHeap(t) : null;
 }
