@@ -186,6 +186,10 @@ test('forced WebGPU: the engine\'s passes, a whole analysis (contributions, SAEs
     expect(g.after.some((v, j) => Math.abs(v - g.before[j]) > 1e-4), `ablation ${i} changes the output`);
   });
   console.log(`      live ablation on WebGPU (demo ${demo.layer}, destroy 50%, preserve 25% of mode ${mode}): ${tAbl} ms for 2, the same channels and outputs as WASM`);
+  // The demo on WebGPU, with the backend report open (before the switch below).
+  await page.click('[data-testid="backend"]');
+  await shot(page, 'webgpu-forced');
+  await page.click('[data-testid="backend"]');
   // Switching this worker from WebGPU to WASM rebuilds the model there (tfjs would move each weight
   // with a synchronous read, which loses this WebGPU device): no crash, the analysis stays, and the
   // same ablation gives the same numbers.
@@ -196,6 +200,4 @@ test('forced WebGPU: the engine\'s passes, a whole analysis (contributions, SAEs
   const switched = await page.evaluate(async (r) => Array.from((await window.__codec.controller.client.api.ablate(r)).after), reqs[0]);
   switched.forEach((v, j) => close(v, wasmAbl[0].after[j], 1e-3, 1e-4, `after the switch, ablation after[${j}]`));
   console.log('      switched WebGPU -> WASM in the same worker: no crash, the analysis kept, the same ablation');
-  await page.click('[data-testid="backend"]');
-  await shot(page, 'webgpu-forced');
 }, { browser: 'webgpu', timeout: 540000 });
