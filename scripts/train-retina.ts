@@ -4,7 +4,7 @@
  *   student/model.json + group1-shard1of1.bin   the fitted student
  *   student/card.json                           cells, layers to analyse, held-out correlation, how it was made
  *   groundTruth.json                            the planted wiring (retinaGroundTruth)
- * Options: --epochs 30 (at most) --movies 40 --frames 400 --seed 1 --budget 540 (seconds; the learning rate
+ * Options: --epochs 30 (at most) --movies 80 --frames 400 --seed 1 --budget 1080 (seconds; the learning rate
  * follows a cosine over it) --l2-first 0.1 --backend wasm|cpu --out <dir>
  */
 import * as tf from '@tensorflow/tfjs';
@@ -34,11 +34,11 @@ async function main(argv: string[]): Promise<number> {
     out: { type: 'string' },
   });
   const epochs = intOpt('train-retina', values, 'epochs', 30, 1);
-  const movies = intOpt('train-retina', values, 'movies', 40, 5);
+  const movies = intOpt('train-retina', values, 'movies', 80, 5);
   const l2First = numOpt('train-retina', values, 'l2-first', 0.1);
   const frames = intOpt('train-retina', values, 'frames', 400, 40);
   const seed = intOpt('train-retina', values, 'seed', 1, 0);
-  const budget = intOpt('train-retina', values, 'budget', 540, 1);
+  const budget = intOpt('train-retina', values, 'budget', 1080, 1);
   const out = typeof values.out === 'string' ? values.out : 'public/demo/retina';
   const backend = await useNodeBackend((values.backend as NodeBackend) ?? 'wasm');
   const t0 = Date.now();

@@ -66,15 +66,15 @@ describe('shipped student against the planted types', () => {
     const m = matchFilters(plantedFilters(), sf.filters, { size: 9, frames: 20, maxShift: 2 });
     const sep = matchFilters(plantedFilters(), separableFilters(sf.filters, 20, D), { size: 9, frames: 20, maxShift: 2 });
     console.log(`[retinaCodec.test] matched cosines (shift <= 2 px): ${m.matched.map((v) => v.toFixed(3)).join(' ')}; separable parts: ${sep.matched.map((v) => v.toFixed(3)).join(' ')}`);
-    // The issue asks for >= 3 of 4 types with matched cosine > 0.8. The shipped student (held-out
-    // r = 0.978, 542 s of training on WASM) reaches 2 of 4 on its raw filters: off-fast 0.82,
-    // off-slow 0.72, on-fast 0.85, on-slow 0.798 (just under), each type to its own channel. What
-    // is missing is noise and blur in the 1620-weight filters, not the wrong type: the rank-1
-    // space x time (separable) part of each matched filter reaches 0.92, 0.88, 0.93, 0.88, so all
-    // 4 types are recovered there. The match still rose by about 0.01 per epoch when the 10-minute
-    // budget ended (see card.json's history and the train-retina log). Asserted: what is reached.
-    expect(m.recovered).toBeGreaterThanOrEqual(2);
-    for (const c of m.matched) expect(c).toBeGreaterThan(0.7);
+    // The issue asks for >= 3 of 4 types with matched cosine > 0.8. The shipped student (80 training
+    // movies, held-out r = 0.993, 1081 s of training on WASM, the epoch kept by held-out fit alone)
+    // reaches 3 of 4 on its raw filters (best shift <= 2 px): off-fast 0.840, off-slow 0.811, on-fast
+    // 0.887, on-slow 0.784 (under), each type to its own channel. The earlier student, trained on 40
+    // movies, reached 2 (0.815, 0.724, 0.853, 0.798). What keeps on-slow under is noise in its
+    // 1620-weight filter, not the wrong type: the rank-1 space x time (separable) part of each matched
+    // filter reaches 0.95, 0.95, 0.96, 0.88, so all 4 types are recovered there.
+    expect(m.recovered).toBeGreaterThanOrEqual(3);
+    for (const c of m.matched) expect(c).toBeGreaterThan(0.75);
     expect(sep.recovered).toBe(4);
     // Each type goes to a distinct channel, the same one in both readings.
     expect(sep.typeToChannel).toEqual(m.typeToChannel);
