@@ -34,15 +34,25 @@ describe('trapezoid', () => {
   const want = new Float64Array(N);
   for (let i = 1; i < n; i++) for (let j = 0; j < N; j++) want[j] += 0.5 * (G[(i - 1) * N + j] + G[i * N + j]) * (A[i * N + j] - A[(i - 1) * N + j]);
 
+  // The same rows from x down to the baseline (as conductance runs them).
+  const reversed = (M: Float32Array) => {
+    const out = new Float32Array(M.length);
+    for (let i = 0; i < n; i++) out.set(M.subarray(i * N, (i + 1) * N), (n - 1 - i) * N);
+    return out;
+  };
+  const Ad = reversed(A);
+  const Gd = reversed(G);
+
   for (const host of [true, false]) {
-    for (const chunks of [[11], [4, 4, 3], [1, 5, 1, 4], [2, 2, 2, 2, 2, 1]]) {
-      it(`${host ? 'host' : 'tensor'} sum over chunks ${chunks.join('+')} equals the plain loop, and the last row is the activation at x`, async () => {
+    for (const [order, chunks] of [['ascending', [11]], ['ascending', [4, 4, 3]], ['ascending', [1, 5, 1, 4]], ['ascending', [2, 2, 2, 2, 2, 1]], ['descending', [11]], ['descending', [4, 4, 3]], ['descending', [1, 5, 1, 4]]] as const) {
+      it(`${host ? 'host' : 'tensor'} sum over chunks ${chunks.join('+')} (${order} alpha) equals the plain loop, and the row at x is the activation at x`, async () => {
         const before = tf.memory().numTensors;
-        const t = makeTrapezoid(N, host);
+        const t = makeTrapezoid(N, host, order);
+        const [RA, RG] = order === 'ascending' ? [A, G] : [Ad, Gd];
         let start = 0;
         for (const c of chunks) {
-          const a = tf.tensor1d(A.subarray(start * N, (start + c) * N));
-          const g = tf.tensor1d(G.subarray(start * N, (start + c) * N));
+          const a = tf.tensor1d(RA.subarray(start * N, (start + c) * N));
+          const g = tf.tensor1d(RG.subarray(start * N, (start + c) * N));
           await t.add(a, g, c);
           tf.dispose([a, g]);
           start += c;
