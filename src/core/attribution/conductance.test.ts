@@ -78,6 +78,60 @@ describe('conductance', () => {
     x.dispose();
   });
 
+  it('equals the trapezoid sum over one gradient pass per alpha, computed here, at every chunking', async () => {
+    const exec = new Executor(residualCnn(4));
+    const x = randomImages([3, 8, 8, 2], 23);
+    const x0 = tf.zerosLike(x);
+    const steps = 6;
+    const layer = 'c2';
+    const shape = exec.layer(layer).outputShape;
+    // Independent: the class at x from predict, then a(alpha_i), g(alpha_i) one alpha at a time, summed in ascending alpha.
+    const logits = exec.predict(x);
+    const k = tf.argMax(logits, 1) as tf.Tensor1D;
+    const rows: { a: Float32Array; g: Float32Array }[] = [];
+    for (let i = 0; i <= steps; i++) {
+      const r = gradPass(exec, x0, x, [i / steps], [layer], [shape], targetFn({ kind: 'logit' }), k);
+      rows.push({ a: r.a[0].dataSync() as Float32Array, g: r.g[0].dataSync() as Float32Array });
+      tf.dispose([...r.a, ...r.g, r.f]);
+    }
+    const want = new Float64Array(rows[0].a.length);
+    for (let i = 1; i <= steps; i++) for (let j = 0; j < want.length; j++) want[j] += 0.5 * (rows[i - 1].g[j] + rows[i].g[j]) * (rows[i].a[j] - rows[i - 1].a[j]);
+    const probs = tf.softmax(logits).dataSync();
+    const kv = Array.from(k.dataSync());
+    const lv = logits.dataSync();
+    for (const alphaChunk of [1, 3, 7]) {
+      for (const hostSum of [true, false]) {
+        const res = await conductance(exec, x, { layers: [layer], steps, alphaChunk, hostSum, keepMaps: true });
+        const m = res.layers.get(layer)!.map!;
+        for (let j = 0; j < m.length; j++) expect(m[j]).toBeCloseTo(want[j], 5);
+        // The first pass is the forward at x: its classes, probabilities and F are predict's.
+        expect(Array.from(res.targetClass)).toEqual(kv);
+        res.probs.forEach((p, i) => expect(p).toBeCloseTo(probs[i], 6));
+        res.F.forEach((f, i) => expect(f).toBeCloseTo(lv[i * res.numClasses + kv[i]], 5));
+        expect(Array.from(res.layers.get(layer)!.actMap!)).toEqual(Array.from(rows[steps].a).map((v) => expect.closeTo(v, 6)));
+      }
+    }
+    tf.dispose([x, x0, logits, k]);
+  });
+
+  it('a given class is used along the whole path, and one out of range is refused', async () => {
+    const exec = new Executor(residualCnn(4));
+    const x = randomImages([2, 8, 8, 2], 29);
+    const before = tf.memory().numTensors;
+    const res = await conductance(exec, x, { layers: ['c3'], steps: 4, alphaChunk: 2, target: { kind: 'logit', classIndex: [2, 0] } });
+    expect(Array.from(res.targetClass)).toEqual([2, 0]);
+    const lv = exec.predict(x);
+    const l = lv.dataSync();
+    lv.dispose();
+    expect(res.F[0]).toBeCloseTo(l[2], 5);
+    expect(res.F[1]).toBeCloseTo(l[res.numClasses], 5);
+    await expect(conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'logit', classIndex: 99 } })).rejects.toThrow(/target class 99 is out of range \[0, \d+\)/);
+    await expect(conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'logit', classIndex: [1] } })).rejects.toThrow(/classIndex has 1 entries for 2 images/);
+    await conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'top1' } });
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+  });
+
   it('conductance leaks no tensors over repeated runs', async () => {
     const exec = new Executor(residualCnn(9));
     const x = randomImages([2, 8, 8, 2], 19);

@@ -5,15 +5,16 @@
  *   C = sum_{i=1..S} 1/2 (g_{i-1} + g_i) * (a_i - a_{i-1}).
  * At a layer that is a cut of the graph, sum C -> F(x) - F(x0) as S grows (completeness).
  * All hooked layers come from one backward pass per chunk of alpha points (zero probes added to
- * their outputs), and the chunk is sized to a memory budget; the sum is trapezoid.ts.
+ * their outputs), and the chunk is sized to a memory budget; the sum is trapezoid.ts. The path
+ * runs from x down, so the first pass is also the forward pass at x.
  */
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
 import type { HookableModel } from '../model/runner';
-import { asMatrix, finishLayer, forwardAtX } from './finish';
+import { asMatrix } from './finish';
 import { alphaChunkFor, alphas, interpolate, makeBaseline, type BaselineSpec } from './path';
 import type { AttributionResult, LayerAttribution } from './result';
-import { targetFn, type TargetSpec } from './targets';
+import { needsClass, targetFn, type TargetSpec } from './targets';
 import { makeTrapezoid, type Trapezoid } from './trapezoid';
 
 export interface AttributionProgress {
@@ -52,50 +53,71 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
   check(x.shape[0] > 0, () => `conductance: the input batch is empty.`);
   const infos = layers.map((l) => exec.layer(l));
   const b = x.shape[0];
-  const fwd = await forwardAtX(exec, x, target);
+  const given = givenClasses(target, b);
   const x0 = makeBaseline(x, baseline);
   const perSample = exec.layers().reduce((s, l) => s + l.outputShape.reduce((p, d) => p * Math.max(d, 1), 1), 0);
   const size = infos.map((i) => i.outputShape.reduce((p, d) => p * d, 1));
   const chunk = alphaChunk > 0 ? Math.min(alphaChunk, steps + 1) : alphaChunkFor(memoryBudgetBytes, b, perSample, steps + 1, size.reduce((s, v) => s + v, 0));
   const tgt = targetFn(target);
-  const classIdx = tf.tensor1d(fwd.classIdx.map((k) => Math.max(k, 0)), 'int32');
+  // The class per image: given, or (for a class target) the one predicted at x, fixed along the
+  // path, which the first pass finds; -1 where the target has none.
+  let classIdx: tf.Tensor1D | null = given ? tf.tensor1d(given, 'int32') : needsClass(target) ? null : tf.zeros([b], 'int32');
+  let targetClass = given ?? new Int32Array(b).fill(-1);
+  let probs: Float32Array = new Float32Array(0);
+  let numClasses = 0;
 
-  const sums: Trapezoid[] = size.map((s) => makeTrapezoid(b * s, hostSum));
+  // The path runs from x (alpha = 1) down to the baseline, so that the first pass is also the
+  // forward pass at x (its probabilities and predicted classes): no separate one.
+  const sums: Trapezoid[] = size.map((s) => makeTrapezoid(b * s, hostSum, 'descending'));
   const F0 = new Float32Array(b);
   const F1 = new Float32Array(b);
   try {
-    for (let start = 0; start <= steps; start += chunk) {
+    for (let end = steps; end >= 0; end -= chunk) {
       throwIfAborted(signal, 'conductance');
-      const end = Math.min(steps, start + chunk - 1);
-      const al = alphas(steps, start, end);
+      const start = Math.max(0, end - chunk + 1);
+      const al = alphas(steps, start, end).reverse();
       const n = al.length;
+      const first = end === steps;
       // One forward + backward over n*B interpolated inputs, all layers at once.
-      const { a, g, f } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx);
+      const { a, g, f, zx, k } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx, first);
       try {
+        if (first) {
+          numClasses = zx!.shape[1];
+          const p = tf.softmax(zx!);
+          probs = (await p.data()) as Float32Array;
+          p.dispose();
+          if (given) for (const c of given) check(c < numClasses, () => `attribution: target class ${c} is out of range [0, ${numClasses}).`);
+          else if (k) {
+            classIdx = k;
+            targetClass = Int32Array.from(await k.data());
+          }
+        }
         const fv = await f.data();
-        if (start === 0) F0.set(fv.subarray(0, b));
-        if (end === steps) F1.set(fv.subarray((n - 1) * b, n * b));
+        if (first) F1.set(fv.subarray(0, b));
+        if (start === 0) F0.set(fv.subarray((n - 1) * b, n * b));
         // The trapezoid approximation of the path integral of g da, chunk by chunk.
         for (let l = 0; l < layers.length; l++) await sums[l].add(a[l], g[l], n);
       } finally {
-        tf.dispose([...a, ...g, f]);
+        tf.dispose([...a, ...g, f, ...(zx ? [zx] : [])]);
       }
-      onProgress?.({ done: end + 1, total: steps + 1, stage: 'conductance' });
+      onProgress?.({ done: steps + 1 - start, total: steps + 1, stage: 'conductance' });
       await yieldToEventLoop();
     }
     const dF = F1.map((v, i) => v - F0[i]);
     const out = new Map<string, LayerAttribution>();
     for (let l = 0; l < layers.length; l++) out.set(layers[l], await sums[l].finish(layers[l], b, infos[l].outputShape, dF, infos[l].isCut, keepMaps));
-    return { method: 'conductance', layers: out, F: F1, F0, targetClass: fwd.classIdx, probs: fwd.probs, numClasses: fwd.numClasses };
+    return { method: 'conductance', layers: out, F: F1, F0, targetClass, probs, numClasses };
   } finally {
     for (const t of sums) t.dispose();
-    tf.dispose([x0, classIdx]);
+    tf.dispose([x0, ...(classIdx ? [classIdx] : [])]);
   }
 }
 
 /**
  * Activations, gradients dF/da and per-sample targets over the interpolated batch for alphas
- * `al`, rows alpha-first. The caller disposes every returned tensor.
+ * `al`, rows in the order of `al`. With `atX` the first B rows are x (al[0] = 1): their outputs
+ * come back as `zx`, and when `classIdx` is null each image's class is the one predicted there
+ * (`k`, argmax of `zx`), fixed for the whole batch. The caller disposes every returned tensor.
  */
 export function gradPass(
   exec: HookableModel,
@@ -105,31 +127,48 @@ export function gradPass(
   layers: string[],
   shapes: number[][],
   tgt: (z: tf.Tensor2D, k: tf.Tensor1D) => tf.Tensor1D,
-  classIdx: tf.Tensor1D,
-): { a: tf.Tensor[]; g: tf.Tensor[]; f: tf.Tensor1D } {
+  classIdx: tf.Tensor1D | null,
+  atX = false,
+): { a: tf.Tensor[]; g: tf.Tensor[]; f: tf.Tensor1D; zx?: tf.Tensor2D; k?: tf.Tensor1D } {
   const b = x.shape[0];
   const n = al.length;
+  check(classIdx !== null || (atX && al[0] === 1), () => `gradPass: without classes the first alpha must be 1 (x), but got ${al[0]}.`);
   const xs = interpolate(x0, x, al);
-  const kRep = tf.tile(classIdx, [n]);
   // tf.fill runs a kernel (a memset on WASM); tf.zeros would build each probe in JavaScript and copy it in.
   const probes = shapes.map((s) => tf.fill([n * b, ...s], 0));
   const a: tf.Tensor[] = [];
   let f: tf.Tensor1D | null = null;
+  let zx: tf.Tensor2D | undefined;
+  let k: tf.Tensor1D | undefined;
   try {
     const fn = (...ps: tf.Tensor[]) => {
       const r = exec.run(xs, { probes: new Map(layers.map((l, i) => [l, ps[i]])), capture: layers });
       for (const l of layers) a.push(tf.keep(r.captured.get(l)!));
-      const per = tgt(asMatrix(r.outputs[0]), kRep);
+      const z = asMatrix(r.outputs[0]);
+      if (atX) zx = tf.keep(z.slice([0, 0], [b, -1]));
+      // argMax has no gradient to pass on: the class is a constant of the path.
+      const cls = classIdx ?? (k = tf.keep(tf.argMax(zx!, 1) as tf.Tensor1D));
+      const per = tgt(z, n === 1 ? cls : tf.tile(cls, [n]));
       f = tf.keep(per);
       return tf.sum(per) as tf.Scalar;
     };
     const { value, grads } = tf.valueAndGrads(fn)(probes);
     value.dispose();
-    return { a, g: grads, f: f! };
+    return { a, g: grads, f: f!, zx, k };
   } catch (e) {
-    tf.dispose(a);
+    tf.dispose([...a, ...(zx ? [zx] : []), ...(k ? [k] : [])]);
     throw e;
   } finally {
-    tf.dispose([xs, kRep, ...probes]);
+    tf.dispose([xs, ...probes]);
   }
+}
+
+/** Classes given by the target (validated against the batch), or null where the path picks them. */
+function givenClasses(target: TargetSpec, b: number): Int32Array | null {
+  if (!needsClass(target) || !('classIndex' in target) || target.classIndex === undefined) return null;
+  const ci = target.classIndex;
+  const k = Int32Array.from(typeof ci === 'number' ? Array(b).fill(ci) : ci);
+  check(k.length === b, () => `attribution: target.classIndex has ${k.length} entries for ${b} images.`);
+  for (const c of typeof ci === 'number' ? [ci] : ci) check(Number.isInteger(c) && c >= 0, () => `attribution: target class ${c} is out of range [0, K).`);
+  return k;
 }
