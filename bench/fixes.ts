@@ -1,7 +1,8 @@
 /**
  * Each of the engine's speed fixes timed against what it replaced, side by side in one run (WASM):
  * the conv2d input-gradient kernel as a forward conv (on the issue's yardstick, 8x32x32x16 input,
- * 32 3x3 filters, and inside a whole conductance run), the first-max MaxPoolGrad, Conv2D +
+ * 32 3x3 filters, and inside a whole conductance run), the first-max MaxPoolGrad, Identity without a
+ * copy, Conv2D +
  * BatchNorm (+ ReLU) folded into one fused conv, layers run as plain ops under the tape (no filter
  * gradients), and the trapezoid summed in JavaScript.
  */
@@ -44,6 +45,7 @@ export async function fixMeasures(exec: Executor, input: number[], layers: strin
     tf.dispose([dy, w]);
     await speedup('conv2d input gradient as a forward conv', (f) => withOriginalKernel('Conv2DBackpropInput', 'wasm', f));
     await speedup('first-max MaxPoolGrad in JavaScript (also: ties routed as PyTorch)', (f) => withOriginalKernel('MaxPoolGrad', 'wasm', f));
+    await speedup('Identity sharing its buffer (the tape clones every saved tensor; WASM copied each)', (f) => withOriginalKernel('Identity', 'wasm', f));
     await speedup('Conv2D + BatchNorm (+ ReLU) folded into one fused conv with an input-only gradient', (f) => withFlag(setFoldConvBn, f));
     // Folding covers the demo models' convolutions; plain ops matter for the rest, so this one is
     // timed with folding off on both sides.

@@ -6,6 +6,7 @@ import { registerBatchNormGradient } from './batchNormGrad';
 import { registerConv2dGradients } from './conv2dGrad';
 import { registerDepthwiseGradients } from './depthwiseGrad';
 import { registerMaxPoolGradient } from './maxPoolGrad';
+import { registerSharedIdentity } from './sharedIdentity';
 
 let registered = false;
 
@@ -17,4 +18,5 @@ export function registerFastGradients(): void {
   registerBatchNormGradient();
   registerDepthwiseGradients('wasm');
   registerMaxPoolGradient('wasm');
+  registerSharedIdentity('wasm');
 }
