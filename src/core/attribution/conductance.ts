@@ -80,17 +80,19 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
       const first = end === steps;
       // One forward + backward over n*B interpolated inputs, all layers at once.
       const { a, g, f, zx, k } = gradPass(exec, x0, x, al, layers, infos.map((i) => i.outputShape), tgt, classIdx, first);
+      // The classes found in the pass serve the rest of the path (and are disposed with it).
+      if (k) classIdx = k;
       try {
         if (first) {
           numClasses = zx!.shape[1];
           const p = tf.softmax(zx!);
-          probs = (await p.data()) as Float32Array;
-          p.dispose();
-          if (given) for (const c of given) check(c < numClasses, () => `attribution: target class ${c} is out of range [0, ${numClasses}).`);
-          else if (k) {
-            classIdx = k;
-            targetClass = Int32Array.from(await k.data());
+          try {
+            probs = (await p.data()) as Float32Array;
+          } finally {
+            p.dispose();
           }
+          if (given) for (const c of given) check(c < numClasses, () => `attribution: target class ${c} is out of range [0, ${numClasses}).`);
+          else if (k) targetClass = Int32Array.from(await k.data());
         }
         const fv = await f.data();
         if (first) F1.set(fv.subarray(0, b));
@@ -156,7 +158,7 @@ export function gradPass(
     value.dispose();
     return { a, g: grads, f: f!, zx, k };
   } catch (e) {
-    tf.dispose([...a, ...(zx ? [zx] : []), ...(k ? [k] : [])]);
+    tf.dispose([...a, ...(zx ? [zx] : []), ...(k ? [k] : []), ...(f ? [f] : [])]);
     throw e;
   } finally {
     tf.dispose([xs, ...probes]);
