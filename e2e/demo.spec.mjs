@@ -16,6 +16,11 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   expect((await page.locator('[data-testid="decomposition"] .row').count()) >= 2, 'the decomposition has bars and a residual');
   expect((await page.locator('[data-testid="banner-error"]').count()) === 0, 'no error banner');
   expect(!logs.some((l) => l.includes('pageerror')), `no page errors: ${logs.join(' | ')}`);
+  // The thumbnails (mode cards, image strip) are cut from the bundle's sprite once it is decoded.
+  await until(() => page.evaluate(() => {
+    const t = [...document.querySelectorAll('.thumb-img')];
+    return t.length > 0 && t.every((el) => el.style.backgroundImage.startsWith('url('));
+  }), 'every thumbnail drawn from the sprite', 15000);
   let problems = await layoutProblems(page);
   expect(problems.length === 0, `layout at 1280x800: ${problems.join('; ')}`);
   await shot(page, 'demo-1280x800');

@@ -18,8 +18,39 @@ test('a demo model analyzed in the page reproduces the shipped bundle\'s contrib
   await page.click('[data-testid="demo-images"]');
   await until(() => state(page, (s) => s.images?.count === 50 && s.job.kind === 'idle'), 'the first 50 demo images', 60000);
   await page.evaluate(() => window.__codec.store.getState().setSettings({ layers: ['conv5'], method: 'conductance', target: 'logit', baseline: 'zeros', steps: 10, modes: false, useCache: false }));
+  // Every thumbnail drawn while the new analysis replaces the bundle must cut its own sprite: sample
+  // each thumbnail's (sprite URL, sprite size) pair every 15 ms through the switch.
+  await page.evaluate(() => {
+    const seen = new Set();
+    window.__thumbPairs = seen;
+    window.__thumbTimer = setInterval(() => {
+      for (const el of document.querySelectorAll('.thumb-img')) {
+        const m = /url\("?([^")]+)"?\)/.exec(el.style.backgroundImage);
+        if (m) seen.add(`${m[1]} ${el.style.backgroundSize}`);
+      }
+    }, 15);
+  });
   await page.click('[data-testid="analyze"]');
   await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis?.origin === 'analysis'), 'the analysis', 120000, 250);
+  await page.waitForTimeout(1500);
+  const pairs = await page.evaluate(async () => {
+    clearInterval(window.__thumbTimer);
+    const out = [];
+    for (const p of window.__thumbPairs) {
+      const [url, w, h] = p.split(' ');
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      out.push({ url, size: [parseFloat(w), parseFloat(h)], natural: [img.naturalWidth, img.naturalHeight] });
+    }
+    return out;
+  });
+  expect(pairs.length >= 2, `thumbnails sampled before and after the switch: ${pairs.length} (sprite URL, size) pairs`);
+  for (const p of pairs) {
+    const drawn = p.size[0] / p.size[1];
+    const sprite = p.natural[0] / p.natural[1];
+    expect(Math.abs(drawn / sprite - 1) < 0.01, `a thumbnail cut a sprite of ${p.natural.join('x')} px as if it were ${p.size.join('x')} (aspect ${sprite.toFixed(3)} vs ${drawn.toFixed(3)}): another analysis' sprite`);
+  }
   const errors = await state(page, (s) => s.messages.filter((m) => m.level === 'error').map((m) => m.message));
   expect(errors.length === 0, `no error: ${errors.join(' | ')}`);
   const mine = await page.evaluate(() => window.__codec.controller.client.api.checksum());

@@ -3,17 +3,21 @@ import { useEffect, useState } from 'react';
 import type { SpriteData } from '../../worker/api';
 import { spriteUrl } from '../draw/sprite';
 
+/**
+ * The object URL of `sprite`, once made; null until then. The URL is kept with the sprite it shows,
+ * so that while a new analysis' sprite is being made no thumbnail cuts the previous one with the
+ * new one's geometry (they showed crops of other images for a moment).
+ */
 export function useSpriteUrl(sprite: SpriteData | null | undefined): string | null {
-  const [url, setUrl] = useState<string | null>(null);
+  const [made, setMade] = useState<{ sprite: SpriteData; url: string } | null>(null);
   useEffect(() => {
     let live = true;
-    if (sprite) void spriteUrl(sprite).then((u) => live && setUrl(u));
-    else setUrl(null);
+    if (sprite) void spriteUrl(sprite).then((url) => live && setMade({ sprite, url }));
     return () => {
       live = false;
     };
   }, [sprite]);
-  return url;
+  return sprite && made?.sprite === sprite ? made.url : null;
 }
 
 export interface ThumbProps {
