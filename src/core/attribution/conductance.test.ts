@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/nodeBackend';
 import { linearHead, randomImages, residualCnn } from '../../../tests/helpers/models';
 import { Executor } from '../model/executor';
+import { actGrad } from './actGrad';
 import { conductance, gradPass } from './conductance';
 import { targetFn } from './targets';
 
@@ -127,6 +128,9 @@ describe('conductance', () => {
     expect(res.F[1]).toBeCloseTo(l[res.numClasses], 5);
     await expect(conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'logit', classIndex: 99 } })).rejects.toThrow(/target class 99 is out of range \[0, \d+\)/);
     await expect(conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'logit', classIndex: [1] } })).rejects.toThrow(/classIndex has 1 entries for 2 images/);
+    // The same checks (one piece, finish.ts) where a separate forward pass at x picks the class.
+    for (const classIndex of [99, 1.5, -1]) await expect(actGrad(exec, x, { layers: ['c3'], target: { kind: 'logit', classIndex } })).rejects.toThrow(new RegExp(`target class ${classIndex} is out of range`));
+    for (const classIndex of [1.5, -1]) await expect(conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'logit', classIndex } })).rejects.toThrow(new RegExp(`target class ${classIndex} is out of range`));
     await conductance(exec, x, { layers: ['c3'], steps: 4, target: { kind: 'top1' } });
     expect(tf.memory().numTensors).toBe(before);
     x.dispose();

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { check, throwIfAborted } from '../errors';
 import type { HookableModel } from '../model/runner';
-import { asMatrix } from './finish';
+import { asMatrix, checkClassRange, givenClasses } from './finish';
 import { alphaChunkFor, alphas, interpolate, makeBaseline, type BaselineSpec } from './path';
 import type { AttributionResult, LayerAttribution } from './result';
 import { needsClass, targetFn, type TargetSpec } from './targets';
@@ -91,7 +91,7 @@ export async function conductance(exec: HookableModel, x: tf.Tensor, options: Co
           } finally {
             p.dispose();
           }
-          if (given) for (const c of given) check(c < numClasses, () => `attribution: target class ${c} is out of range [0, ${numClasses}).`);
+          if (given) checkClassRange(given, numClasses);
           else if (k) targetClass = Int32Array.from(await k.data());
         }
         const fv = await f.data();
@@ -163,14 +163,4 @@ export function gradPass(
   } finally {
     tf.dispose([xs, ...probes]);
   }
-}
-
-/** Classes given by the target (validated against the batch), or null where the path picks them. */
-function givenClasses(target: TargetSpec, b: number): Int32Array | null {
-  if (!needsClass(target) || !('classIndex' in target) || target.classIndex === undefined) return null;
-  const ci = target.classIndex;
-  const k = Int32Array.from(typeof ci === 'number' ? Array(b).fill(ci) : ci);
-  check(k.length === b, () => `attribution: target.classIndex has ${k.length} entries for ${b} images.`);
-  for (const c of typeof ci === 'number' ? [ci] : ci) check(Number.isInteger(c) && c >= 0, () => `attribution: target class ${c} is out of range [0, K).`);
-  return k;
 }

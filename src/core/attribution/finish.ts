@@ -33,16 +33,34 @@ export async function forwardAtX(exec: HookableModel, x: tf.Tensor, target: Targ
   const pred = (await predT.data()) as Int32Array;
   probsT.dispose();
   predT.dispose();
-  let classIdx = Int32Array.from(pred);
-  if (needsClass(target) && 'classIndex' in target && target.classIndex !== undefined) {
-    const ci = target.classIndex;
-    classIdx = Int32Array.from(typeof ci === 'number' ? Array(b).fill(ci) : ci);
-    check(classIdx.length === b, () => `attribution: target.classIndex has ${classIdx.length} entries for ${b} images.`);
-    for (const k of classIdx) check(Number.isInteger(k) && k >= 0 && k < numClasses, () => `attribution: target class ${k} is out of range [0, ${numClasses}).`);
+  let classIdx: Int32Array = Int32Array.from(pred);
+  const given = givenClasses(target, b);
+  if (given) {
+    checkClassRange(given, numClasses);
+    classIdx = given;
   } else if (!needsClass(target)) {
     classIdx = new Int32Array(b).fill(-1);
   }
   return { probs, numClasses, classIdx };
+}
+
+/**
+ * The classes a class target names, one per image (checked against the batch: count, integers,
+ * not negative), or null where none are given (the path then takes the class predicted at x, or
+ * the target has no class).
+ */
+export function givenClasses(target: TargetSpec, b: number): Int32Array<ArrayBuffer> | null {
+  if (!needsClass(target) || !('classIndex' in target) || target.classIndex === undefined) return null;
+  const ci = target.classIndex;
+  const k = Int32Array.from(typeof ci === 'number' ? Array(b).fill(ci) : ci);
+  check(k.length === b, () => `attribution: target.classIndex has ${k.length} entries for ${b} images.`);
+  for (const c of typeof ci === 'number' ? [ci] : ci) check(Number.isInteger(c) && c >= 0, () => `attribution: target class ${c} is out of range [0, K).`);
+  return k;
+}
+
+/** Refuses a given class past the model's outputs. */
+export function checkClassRange(k: Int32Array, numClasses: number): void {
+  for (const c of k) check(c < numClasses, () => `attribution: target class ${c} is out of range [0, ${numClasses}).`);
 }
 
 /** Reductions and completeness of one layer's map M (B, ...shape); disposes nothing it is given. */
