@@ -259,7 +259,7 @@ export async function chooseBackend(wanted: BackendName | 'auto' = 'auto', wasmT
   }
   if (!active) throw Object.assign(new Error(`backend: no tfjs backend could start (${candidates.map((c) => `${c.name}: ${c.reason}`).join('; ')}).`), { name: 'BackendError' });
   candidates.sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
-  return { active, candidates, forced, wanted, crossOriginIsolated: self.crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null, wasmThreadsAsked, wasmThreadsDefault: defaultWasmThreads(LOGICAL_CORES), logicalCores: LOGICAL_CORES };
+  return { active, candidates, forced, wanted, crossOriginIsolated: (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true, wasmThreads: active === 'wasm' ? safeThreads() : null, wasmThreadsAsked, wasmThreadsDefault: defaultWasmThreads(LOGICAL_CORES), logicalCores: LOGICAL_CORES };
 }
 
 function safeThreads(): number | null {

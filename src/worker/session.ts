@@ -50,6 +50,7 @@ import { imageSetHash, loadImages, toDisplay, type LoadedImages } from './images
 import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
 import type { ImageSet } from '../core/data/imageset';
 import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
+import { ModelRefs } from './modelRefs';
 
 /** The default memory budget of one attribution pass (MiB). */
 export const DEFAULT_BUDGET_MIB = 256;
@@ -65,12 +66,16 @@ export class Session implements WorkerApi {
   private report: BackendReport | null = null;
   /** WASM threads asked at init (null: tfjs's default). */
   private wasmThreads: number | null = null;
+  /** Every model's lifetime: the slots below and the work running on a model each hold it. */
+  private readonly refs = new ModelRefs<LoadedWorkerModel>();
   private model: LoadedWorkerModel | null = null;
   private images: LoadedImages | null = null;
   /** The analysis on screen, its pixels, and the model that made it (for heatmaps): the user's
    * model for an analysis run here, or the bundle's own model (loaded from model.path). */
   private current: { analysis: Analysis; inputs: Inputs; model: LoadedWorkerModel | null; modelFiles: Map<string, Uint8Array> | null } | null = null;
   private abort: AbortController | null = null;
+  /** Work running on a model (analysis, heatmaps, ablations, sweeps): a backend switch waits for it. */
+  private readonly inflight = new Set<Promise<unknown>>();
   /** The one cached forward pass for live ablation, keyed by analysis, model, backend, layer and image. */
   /** Live ablation: the forward pass of one image up to a layer (a new (layer, image) replaces it). */
   private live: { key: string; abl: AblationSession } | null = null;
@@ -105,9 +110,11 @@ export class Session implements WorkerApi {
   }
 
   async setBackend(name: BackendName | 'auto'): Promise<BackendReport> {
-    if (this.abort) fail('setBackend: an analysis is running; cancel it first.');
-    // Ablations, accuracy and sweeps in flight finish on the old backend first (accuracy is cancelled).
+    // A running analysis is cancelled (it keeps its finished layers); it, heatmaps, ablations and
+    // sweeps in flight finish on the old backend first (accuracy is cancelled).
+    this.abort?.abort();
     this.accuracyAbort?.abort();
+    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
     await Promise.allSettled([this.ablQueue, this.setQueue]);
     this.dropLive();
     clearHeatmapCache();
@@ -134,10 +141,42 @@ export class Session implements WorkerApi {
     for (const old of olds) {
       const c = await old.copy();
       const moved: LoadedWorkerModel = { ...old, exec: c.exec, dispose: () => c.dispose() };
-      if (this.model === old) this.model = moved;
-      if (this.current?.model === old) this.current.model = moved;
-      old.dispose();
+      if (this.model === old) {
+        this.model = this.refs.hold(moved);
+        this.refs.drop(old);
+      }
+      if (this.current?.model === old) {
+        this.current.model = this.refs.hold(moved);
+        this.refs.drop(old);
+      }
     }
+  }
+
+  /**
+   * Runs `fn` on model `m` as work in flight: `m` is held (nothing frees it meanwhile) and a
+   * backend switch waits for `fn` to end.
+   */
+  private work<T>(m: LoadedWorkerModel, fn: (m: LoadedWorkerModel) => Promise<T>): Promise<T> {
+    const run = this.refs.during(m, fn);
+    const tracked = run.catch(() => undefined);
+    this.inflight.add(tracked);
+    void tracked.then(() => this.inflight.delete(tracked));
+    return run;
+  }
+
+  /** Puts `m` in the analysis slot (with its pixels and files), letting go of the one there. */
+  private setCurrent(next: NonNullable<Session['current']>): void {
+    const old = this.current?.model ?? null;
+    this.refs.hold(next.model);
+    this.dropLive();
+    this.current = next;
+    this.refs.drop(old);
+    clearHeatmapCache();
+  }
+
+  /** Models alive in this worker (held by a slot or by work in flight): for the lifetime tests. */
+  async modelsAlive(): Promise<number> {
+    return this.refs.alive;
   }
 
   async backend(): Promise<BackendReport> {
@@ -146,15 +185,10 @@ export class Session implements WorkerApi {
 
   private setModel(m: LoadedWorkerModel): ModelInfo {
     const old = this.model;
-    this.model = m;
+    this.model = this.refs.hold(m);
     this.images = null;
-    this.release(old);
+    this.refs.drop(old);
     return m.info;
-  }
-
-  /** Disposes a model that neither the user's slot nor the analysis on screen uses any more. */
-  private release(m: LoadedWorkerModel | null): void {
-    if (m && m !== this.model && m !== this.current?.model) m.dispose();
   }
 
   async loadModel(files: FileEntry[]): Promise<ModelInfo> {
@@ -214,12 +248,7 @@ export class Session implements WorkerApi {
       const mf = new Map([...bundle.files].filter(([k]) => k.startsWith(dir) && k.slice(dir.length).indexOf('/') < 0 && /\.(json|bin)$/.test(k) && k !== 'manifest.json'));
       if (mf.size) model = await loadModel(mf, 'bundle').catch(() => null);
     }
-    const modelFiles = model?.files ?? null;
-    const old = this.current?.model ?? null;
-    this.dropLive();
-    this.current = { analysis, inputs, model, modelFiles };
-    if (old !== model) this.release(old);
-    clearHeatmapCache();
+    this.setCurrent({ analysis, inputs, model, modelFiles: model?.files ?? null });
     return this.summary();
   }
 
@@ -265,114 +294,113 @@ export class Session implements WorkerApi {
     for (const l of layers) if (!order.has(l)) fail(`analyze: unknown layer ${l}.`);
     const ctrl = new AbortController();
     this.abort = ctrl;
-    const t0 = performance.now();
-    const done: string[] = [];
-    const parts: Map<string, Uint8Array>[] = [];
-    const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
-    const n = images.set.n;
-    // The engine checks for a cancel between passes and sizes a pass's path points to the memory
-    // budget; about 4M activation values per pass (images x path points x the model's units)
-    // keep a pass, and so a cancel, to a fraction of a second on small models, and no more images
-    // go in a pass than leave one path point within the budget.
-    const memoryBudgetBytes = budgetMiB * 2 ** 20;
-    const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
-    const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
-    const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
-    let cached = 0;
-    let cutShort: string | null = null;
-    // A layer's work: its contributions, then (with modes) its SAEs, counted as half each until
-    // measured otherwise; SAE progress is epochs over the epoch limit (early stopping only helps).
-    const saeLimit = settings.saeEpochs ?? 300;
-    const saeShare = settings.modes ? 0.5 : 0;
-    const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
-      // Of the layer: its contributions so far, then the SAE epochs (contributions, then activations).
-      const saeFrac = sae ? Math.min(1, ((sae.source === 'activations' ? 1 : 0) + sae.epoch / saeLimit) / 2) : 0;
-      const frac = (li + (1 - saeShare) * (imgDone / n) + saeShare * saeFrac) / layers.length;
-      const elapsed = performance.now() - t0;
-      const computedFrac = frac - cached / layers.length;
-      onProgress({
-        stage,
-        done: Math.round(imgDone),
-        total: n,
-        unit: 'images',
-        layer,
-        layersDone: [...done],
-        elapsedMs: elapsed,
-        fraction: frac,
-        etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
-        sae,
-      });
-    };
-    try {
-      for (let li = 0; li < layers.length; li++) {
-        const layer = layers[li];
-        const key = cacheKey(model.info.hash, images.info.hash, keySettings, layer);
-        let files: Map<string, Uint8Array> | null = null;
-        if (settings.useCache) {
-          const hit = await getCached(key);
-          if (hit) {
-            files = new Map(hit.files);
-            cached++;
+    // The analysis holds its model until it ends: a model replaced meanwhile is freed only then.
+    return this.work(model, async () => {
+      const t0 = performance.now();
+      const done: string[] = [];
+      const parts: Map<string, Uint8Array>[] = [];
+      const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
+      const n = images.set.n;
+      // The engine checks for a cancel between passes and sizes a pass's path points to the memory
+      // budget; about 4M activation values per pass (images x path points x the model's units)
+      // keep a pass, and so a cancel, to a fraction of a second on small models, and no more images
+      // go in a pass than leave one path point within the budget.
+      const memoryBudgetBytes = budgetMiB * 2 ** 20;
+      const perSample = model.info.layers.reduce((t, l) => t + l.outputShape.reduce((p, d) => p * Math.max(1, d), 1), 0);
+      const floatsOf = (name: string) => model.exec.layer(name).outputShape.reduce((p, d) => p * Math.max(1, d), 1);
+      const batchFor = (layer: string) => Math.min(Math.max(1, Math.min(64, Math.floor(4e6 / (perSample * (settings.steps + 1))))), imagesForBudget(memoryBudgetBytes, perSample, floatsOf(layer), 64));
+      let cached = 0;
+      let cutShort: string | null = null;
+      // A layer's work: its contributions, then (with modes) its SAEs, counted as half each until
+      // measured otherwise; SAE progress is epochs over the epoch limit (early stopping only helps).
+      const saeLimit = settings.saeEpochs ?? 300;
+      const saeShare = settings.modes ? 0.5 : 0;
+      const report = (li: number, imgDone: number, stage: string, layer?: string, sae?: SaeEpoch) => {
+        // Of the layer: its contributions so far, then the SAE epochs (contributions, then activations).
+        const saeFrac = sae ? Math.min(1, ((sae.source === 'activations' ? 1 : 0) + sae.epoch / saeLimit) / 2) : 0;
+        const frac = (li + (1 - saeShare) * (imgDone / n) + saeShare * saeFrac) / layers.length;
+        const elapsed = performance.now() - t0;
+        const computedFrac = frac - cached / layers.length;
+        onProgress({
+          stage,
+          done: Math.round(imgDone),
+          total: n,
+          unit: 'images',
+          layer,
+          layersDone: [...done],
+          elapsedMs: elapsed,
+          fraction: frac,
+          etaMs: computedFrac > 0.02 && elapsed > 300 ? (elapsed / computedFrac) * (1 - frac) : null,
+          sae,
+        });
+      };
+      try {
+        for (let li = 0; li < layers.length; li++) {
+          const layer = layers[li];
+          const key = cacheKey(model.info.hash, images.info.hash, keySettings, layer);
+          let files: Map<string, Uint8Array> | null = null;
+          if (settings.useCache) {
+            const hit = await getCached(key);
+            if (hit) {
+              files = new Map(hit.files);
+              cached++;
+            }
           }
-        }
-        if (!files && settings.cacheOnly) continue;
-        if (!files) {
-          report(li, 0, 'contributions', layer);
-          const result = await analyze(model.exec, images.set, {
-            layers: [layer],
-            method: settings.method,
-            target: { kind: settings.target } as TargetSpec,
-            targetName: settings.target,
-            steps: settings.steps,
-            baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
-            sae: settings.modes ? 'stsae' : 'none',
-            saeEpochs: settings.saeEpochs,
-            saeOn: 'both',
-            batchSize: batchFor(layer),
-            memoryBudgetBytes,
-            classNames: images.info.classNames ?? model.info.classNames ?? undefined,
-            preprocessing: images.info.preprocessing,
-            model: { path: 'model.json', sha256: model.info.hash, name: model.info.name },
-            backend: tf.getBackend(),
-            signal: ctrl.signal,
-            onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
-            onSaeEpoch: (e) => report(li, n, `sparse autoencoders (${e.source}, epoch ${e.epoch})`, layer, e),
-          });
-          files = result.files;
-          if (ctrl.signal.aborted) {
-            // Cancelled during this layer's SAE training: its contributions are complete and its
-            // SAE is the best so far. Kept for this session, but not cached as a finished layer.
-            parts.push(files);
-            done.push(layer);
-            cutShort = layer;
-            break;
+          if (!files && settings.cacheOnly) continue;
+          if (!files) {
+            report(li, 0, 'contributions', layer);
+            const result = await analyze(model.exec, images.set, {
+              layers: [layer],
+              method: settings.method,
+              target: { kind: settings.target } as TargetSpec,
+              targetName: settings.target,
+              steps: settings.steps,
+              baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
+              sae: settings.modes ? 'stsae' : 'none',
+              saeEpochs: settings.saeEpochs,
+              saeOn: 'both',
+              batchSize: batchFor(layer),
+              memoryBudgetBytes,
+              classNames: images.info.classNames ?? model.info.classNames ?? undefined,
+              preprocessing: images.info.preprocessing,
+              model: { path: 'model.json', sha256: model.info.hash, name: model.info.name },
+              backend: tf.getBackend(),
+              signal: ctrl.signal,
+              onProgress: (p) => report(li, p.stage === 'contributions' ? p.done : n, p.stage, layer),
+              onSaeEpoch: (e) => report(li, n, `sparse autoencoders (${e.source}, epoch ${e.epoch})`, layer, e),
+            });
+            files = result.files;
+            if (ctrl.signal.aborted) {
+              // Cancelled during this layer's SAE training: its contributions are complete and its
+              // SAE is the best so far. Kept for this session, but not cached as a finished layer.
+              parts.push(files);
+              done.push(layer);
+              cutShort = layer;
+              break;
+            }
+            // Always stored (the checkbox only says whether to reuse): a reload restores from it.
+            await putCached(key, files);
           }
-          // Always stored (the checkbox only says whether to reuse): a reload restores from it.
-          await putCached(key, files);
+          parts.push(files);
+          done.push(layer);
+          report(li + 1, 0, 'layer done', layer);
         }
-        parts.push(files);
-        done.push(layer);
-        report(li + 1, 0, 'layer done', layer);
-      }
-    } catch (e) {
-      const cancelled = ctrl.signal.aborted || (e as Error).name === 'CancelledError';
-      if (!cancelled || parts.length === 0) {
+      } catch (e) {
+        const cancelled = ctrl.signal.aborted || (e as Error).name === 'CancelledError';
+        if (!cancelled || parts.length === 0) {
+          this.abort = null;
+          if (cancelled) fail(`analyze: cancelled before any layer finished (${performance.now() - t0 < 1000 ? 'at once' : `after ${((performance.now() - t0) / 1000).toFixed(1)} s`}).`, 'CancelledError');
+          throw e;
+        }
+      } finally {
         this.abort = null;
-        if (cancelled) fail(`analyze: cancelled before any layer finished (${performance.now() - t0 < 1000 ? 'at once' : `after ${((performance.now() - t0) / 1000).toFixed(1)} s`}).`, 'CancelledError');
-        throw e;
       }
-    } finally {
-      this.abort = null;
-    }
-    if (parts.length === 0) fail('analyze: nothing cached for these settings.', 'CancelledError');
-    const merged = mergeBundles(parts);
-    const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length || cutShort !== null, images.sprite, cutShort);
-    const old = this.current?.model ?? null;
-    this.dropLive();
-    this.current = { analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model, modelFiles: model.files ?? null };
-    if (old !== model) this.release(old);
-    clearHeatmapCache();
-    return this.summary();
+      if (parts.length === 0) fail('analyze: nothing cached for these settings.', 'CancelledError');
+      const merged = mergeBundles(parts);
+      const analysis = new Analysis(merged, `analysis:${model.info.hash.slice(0, 12)}:${images.info.hash.slice(0, 12)}:${JSON.stringify(keySettings)}`, cached === layers.length ? 'cache' : 'analysis', null, done.length < layers.length || cutShort !== null, images.sprite, cutShort);
+      this.setCurrent({ analysis, inputs: { kind: 'set', data: images.set.data, p: images.info.preprocessing }, model, modelFiles: model.files ?? null });
+      return this.summary();
+    });
   }
 
   private get analysis(): Analysis {
@@ -453,28 +481,29 @@ export class Session implements WorkerApi {
   async ablate(req: AblationRequest): Promise<AblationResult> {
     return this.serial(async () => {
       const a = this.analysis;
-      const model = this.ablationModel('ablate');
-      this.checkPct('ablate', req.pct);
-      const scores = this.modeScores('ablate', req.layer, req.source, req.mode);
-      const C = scores.length;
-      const key = `${a.id}|${model.info.hash}|${tf.getBackend()}|${req.layer}|${req.image}`;
-      const cached = this.live?.key === key;
-      if (!cached) {
-        this.dropLive();
-        const x = this.batchOf([req.image]);
-        try {
-          const abl = new AblationSession(model.exec, x, req.layer);
-          this.live = { key, abl };
-          await abl.beforeAsync();
-        } finally {
-          x.dispose();
+      return this.work(this.ablationModel('ablate'), async (model) => {
+        this.checkPct('ablate', req.pct);
+        const scores = this.modeScores('ablate', req.layer, req.source, req.mode);
+        const C = scores.length;
+        const key = `${a.id}|${model.info.hash}|${tf.getBackend()}|${req.layer}|${req.image}`;
+        const cached = this.live?.key === key;
+        if (!cached) {
+          this.dropLive();
+          const x = this.batchOf([req.image]);
+          try {
+            const abl = new AblationSession(model.exec, x, req.layer);
+            this.live = { key, abl };
+            await abl.beforeAsync();
+          } finally {
+            x.dispose();
+          }
         }
-      }
-      const live = this.live!.abl;
-      const t0 = performance.now();
-      const top = topChannels(scores, req.pct);
-      const r = await live.withMaskAsync(channelMask(C, top.channels, req.kind));
-      return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: await live.beforeAsync(), after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
+        const live = this.live!.abl;
+        const t0 = performance.now();
+        const top = topChannels(scores, req.pct);
+        const r = await live.withMaskAsync(channelMask(C, top.channels, req.kind));
+        return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: await live.beforeAsync(), after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
+      });
     });
   }
 
@@ -486,19 +515,20 @@ export class Session implements WorkerApi {
       if (ctrl.signal.aborted) fail('ablation accuracy: replaced by a newer request.', 'CancelledError');
       const t0 = performance.now();
       const a = this.analysis;
-      const model = this.ablationModel('ablation accuracy');
-      this.checkPct('ablation accuracy', req.pct);
-      const scores = this.modeScores('ablation accuracy', req.layer, req.source, req.mode);
-      const idx = evenSample(a.count, Math.max(1, Math.floor(req.sample)));
-      const truth = a.outputs.labels ?? a.outputs.predicted;
-      const labels = Int32Array.from(idx, (i) => truth[i]);
-      const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 50, onProgress, signal: ctrl.signal });
-      const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
-      const b = perClassAccuracy(correct.base, labels, nc);
-      const af = perClassAccuracy(correct.after[0], labels, nc);
-      const mean = (c: Uint8Array) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length);
-      const top = topChannels(scores, req.pct);
-      return { ...req, n: idx.length, counts: b.counts, before: b.acc, after: af.acc, overallBefore: mean(correct.base), overallAfter: mean(correct.after[0]), k: top.k, C: scores.length, fraction: top.fraction, labelsFromPredictions: !a.outputs.labels, ms: performance.now() - t0 };
+      return this.work(this.ablationModel('ablation accuracy'), async (model) => {
+        this.checkPct('ablation accuracy', req.pct);
+        const scores = this.modeScores('ablation accuracy', req.layer, req.source, req.mode);
+        const idx = evenSample(a.count, Math.max(1, Math.floor(req.sample)));
+        const truth = a.outputs.labels ?? a.outputs.predicted;
+        const labels = Int32Array.from(idx, (i) => truth[i]);
+        const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 50, onProgress, signal: ctrl.signal });
+        const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
+        const b = perClassAccuracy(correct.base, labels, nc);
+        const af = perClassAccuracy(correct.after[0], labels, nc);
+        const mean = (c: Uint8Array) => c.reduce((s, v) => s + v, 0) / Math.max(1, c.length);
+        const top = topChannels(scores, req.pct);
+        return { ...req, n: idx.length, counts: b.counts, before: b.acc, after: af.acc, overallBefore: mean(correct.base), overallAfter: mean(correct.after[0]), k: top.k, C: scores.length, fraction: top.fraction, labelsFromPredictions: !a.outputs.labels, ms: performance.now() - t0 };
+      });
     });
   }
 
@@ -514,8 +544,7 @@ export class Session implements WorkerApi {
       return { layer, contribution: curve(own), activation: act ? curve(act) : null, origin: 'bundle', swept };
     }
     if (!compute) return { layer, contribution: null, activation: null, origin: 'none', swept };
-    return this.serialSet(async () => {
-      const model = this.ablationModel('sweep');
+    return this.serialSet(() => this.work(this.ablationModel('sweep'), async (model) => {
       if (!a.outputs.labels) fail('sweep: the images have no labels, so there is no accuracy to sweep.');
       const grid = a.modeGrid(layer, 'contributions');
       const card = grid.cards.find((c) => c.id === mode) ?? fail(`sweep: mode ${mode} is not an alive contribution mode of ${layer}.`);
@@ -530,7 +559,7 @@ export class Session implements WorkerApi {
       const contribution = await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'contributions', mode), target, nc, { source: 'contributions', mode }, (d) => onProgress?.(d, total));
       const activation = actMode === null ? null : await computeSweep(model.exec, images, labels, layer, this.modeScores('sweep', layer, 'activations', actMode), target, nc, { source: 'activations', mode: actMode }, (d) => onProgress?.(idx.length + d, total));
       return { layer, contribution, activation, origin: 'computed' as const, swept };
-    });
+    }));
   }
 
   async exportBundle(): Promise<Uint8Array> {
@@ -583,7 +612,7 @@ export class Session implements WorkerApi {
     const exec = model.exec;
     const baseline: 'blur' | 'zeros' = s.baseline === 'blur' ? 'blur' : 'zeros';
     const ctx = { exec, baseline, x, inputShape: [p.height, p.width, p.channels] as [number, number, number], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps };
-    return computeHeatmap(ctx, req, `${a.id}|${req.image}`);
+    return this.work(model, () => computeHeatmap(ctx, req, `${a.id}|${req.image}`));
   }
 
   /**
