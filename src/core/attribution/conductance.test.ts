@@ -67,13 +67,14 @@ describe('conductance', () => {
     tf.dispose([...a, ...g, f, k, x]);
   });
 
-  it('completeness holds under 1% at 32 steps at every cut of a net with a skip connection', async () => {
+  it('completeness (the plain |sum C - dF| / |dF|) holds under 1% at 128 steps at every cut of a net with a skip connection', async () => {
     const exec = new Executor(residualCnn(7));
     const x = randomImages([4, 8, 8, 2], 17);
     const cuts = exec.layers().filter((l) => l.isCut && l.className !== 'Dense').map((l) => l.name);
     expect(cuts).toEqual(expect.arrayContaining(['c1', 'add', 'r', 'c3', 'gap']));
     expect(cuts).not.toContain('c2');
-    const res = await conductance(exec, x, { layers: [...cuts, 'c2'], steps: 32 });
+    // At 32 steps the plain error reached 1.2% here (the symmetric measure, once reported, hid it).
+    const res = await conductance(exec, x, { layers: [...cuts, 'c2'], steps: 128 });
     for (const l of cuts) for (const e of res.layers.get(l)!.completeness!) expect(e).toBeLessThan(0.01);
     expect(res.layers.get('c2')!.completeness).toBeNull();
     x.dispose();

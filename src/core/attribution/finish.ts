@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
 import type { HookableModel } from '../model/runner';
 import { eiReduce, netReduce } from './reductions';
-import { completenessError, type LayerAttribution } from './result';
+import { plainError, symmetricError } from './completeness';
+import type { LayerAttribution } from './result';
 import { needsClass, type TargetSpec } from './targets';
 
 /** The model output as (N, K), flattening any trailing axes. */
@@ -95,9 +96,7 @@ export async function finishLayer(
     out.map = (await m.data()) as Float32Array;
     out.actMap = (await actAtX.data()) as Float32Array;
   }
-  if (isCut && dF) {
-    out.completeness = Float32Array.from(out.total, (s, i) => completenessError(s, dF[i], abs[i]));
-  }
+  if (isCut && dF) setCompleteness(out, dF, abs);
   return out;
 }
 
@@ -146,6 +145,13 @@ export function finishLayerHost(
     out.map = Float32Array.from(m);
     out.actMap = Float32Array.from(actAtX);
   }
-  if (isCut && dF) out.completeness = Float32Array.from(total, (s, i) => completenessError(s, dF[i], abs[i]));
+  if (isCut && dF) setCompleteness(out, dF, abs);
   return out;
+}
+
+/** The plain error, the absolute gap and the symmetric measure (an extra) of a cut layer's sums against dF. */
+function setCompleteness(out: LayerAttribution, dF: ArrayLike<number>, abs: ArrayLike<number>): void {
+  out.completeness = Float32Array.from(out.total, (s, i) => plainError(s, dF[i]));
+  out.completenessGap = Float32Array.from(out.total, (s, i) => Math.abs(s - dF[i]));
+  out.completenessSymmetric = Float32Array.from(out.total, (s, i) => symmetricError(s, dF[i], abs[i]));
 }

@@ -52,7 +52,9 @@ describe('hidden-path IG and activation x gradient', () => {
   it('hidden-ig sums to F_after(a) - F_after(a0) at every layer, cut or not', async () => {
     const exec = new Executor(residualCnn(21));
     const x = randomImages([3, 8, 8, 2], 23);
-    const res = await attribute(exec, x, { method: 'hidden-ig', layers: ['c1', 'c2', 'r'], steps: 32 });
+    // Plain error |sum - dF| / |dF|: 4.9% at 32 steps, 2.0% at 128 (about 1/S here; the symmetric
+    // measure, once reported, showed under 1% at 32), 0.5% at 512.
+    const res = await attribute(exec, x, { method: 'hidden-ig', layers: ['c1', 'c2', 'r'], steps: 512 });
     for (const l of ['c1', 'c2', 'r']) for (const e of res.layers.get(l)!.completeness!) expect(e).toBeLessThan(0.01);
     x.dispose();
   });

@@ -17,8 +17,12 @@ export interface LayerAttribution {
   actMap?: Float32Array;
   /** Sum of all contributions per image (B). */
   total: Float32Array;
-  /** |sum C - dF| / max(|dF|, sum |C|) per image; null where the layer is not a cut. */
+  /** The plain error |sum C - dF| / |dF| per image (Infinity where dF = 0); null where the layer is not a cut. */
   completeness: Float32Array | null;
+  /** The absolute gap |sum C - dF| per image (shown where |dF| is tiny); null where not a cut. */
+  completenessGap?: Float32Array | null;
+  /** An extra, never the headline: |sum C - dF| / max(|dF|, sum |C|) per image (completeness.ts). */
+  completenessSymmetric?: Float32Array | null;
 }
 
 export interface AttributionResult {
@@ -33,10 +37,14 @@ export interface AttributionResult {
   /** Softmax of the model output at x, (B x K). */
   probs: Float32Array;
   numClasses: number;
+  /** Steps used per image ("until converged" runs only, autoSteps.ts). */
+  stepsUsed?: Int32Array;
+  /** The completeness error that stopped each image ("until converged" runs only). */
+  stepsError?: Float32Array;
 }
 
-/** Relative completeness error: |sum - dF| / max(|dF|, sumAbs), 0 when both are 0. */
-export function completenessError(sum: number, dF: number, sumAbs: number): number {
-  const den = Math.max(Math.abs(dF), sumAbs);
-  return den === 0 ? 0 : Math.abs(sum - dF) / den;
-}
+/**
+ * The plain completeness error |sum - dF| / |dF| (0 when both are 0, Infinity when only dF is).
+ * The symmetric measure (dividing by max(|dF|, sum |C|)) is symmetricError in completeness.ts.
+ */
+export { plainError as completenessError } from './completeness';
