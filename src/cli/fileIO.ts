@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, promises as fs, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CodecError } from '../core/errors';
-import { parseModelJson, readWeights } from '../core/model/load';
+import { readWeights } from '../core/model/load';
+import { collectModelFiles } from '../core/model/modelSource';
+import { diskShardReader } from './modelFiles';
 
 export interface SaveModelOptions {
   /** Largest shard in bytes; weights are split into group1-shard{i}of{n}.bin (default 4 MiB, as tfjs' converter). */
@@ -57,7 +59,10 @@ function modelJsonPathOf(p: string): string {
   return p;
 }
 
-/** A tfjs IOHandler whose load() reads `modelJsonPath` (or `<dir>/model.json`) and its shards from disk. */
+/**
+ * A tfjs IOHandler whose load() reads `modelJsonPath` (or `<dir>/model.json`) and its shards from
+ * disk, for a LayersModel (tf.loadLayersModel) or a GraphModel (tf.loadGraphModel).
+ */
 export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   const jsonPath = modelJsonPathOf(modelJsonPath);
   return {
@@ -68,20 +73,7 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
       } catch {
         throw new CodecError('ModelError', `${jsonPath}: cannot read the file (does it exist?).`);
       }
-      const json = parseModelJson(bytes, jsonPath);
-      const dir = path.dirname(jsonPath);
-      const files = new Map<string, Uint8Array>();
-      for (const group of json.weightsManifest!) {
-        for (const p of group.paths) {
-          const full = path.resolve(dir, p);
-          if (!full.startsWith(path.resolve(dir) + path.sep)) throw new CodecError('ModelError', `${jsonPath}: shard path ${p} leaves the model's folder.`);
-          try {
-            files.set(p, await fs.readFile(full));
-          } catch {
-            throw new CodecError('ModelError', `${full}: weight shard is missing (named in ${path.basename(jsonPath)}'s weightsManifest).`);
-          }
-        }
-      }
+      const { json, files } = await collectModelFiles(bytes, jsonPath, diskShardReader(path.dirname(jsonPath), path.basename(jsonPath)));
       const { weightSpecs, weightData } = readWeights(json, files);
       return { modelTopology: json.modelTopology as object, weightSpecs, weightData, format: json.format, generatedBy: json.generatedBy as string | undefined };
     },

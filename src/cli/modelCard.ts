@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../core/bundle/manifest';
 import { CodecError } from '../core/errors';
+import { applyPreset } from '../core/image/presets';
 
 export interface ModelCard {
   name?: string;
@@ -32,8 +33,16 @@ export function readModelCard(modelJsonPath: string): ModelCard {
   return existsSync(p) ? readJsonFile<ModelCard>(p, 'model card') : {};
 }
 
-/** Preprocessing from --preprocess, else the card, else pixel/255 at the model's input size. */
-export function resolvePreprocessing(inputShape: number[], card: ModelCard, preprocessFile?: string): Preprocessing {
+/**
+ * Preprocessing from --preprocess, else the card, else pixel/255 at the model's input size; then
+ * --preprocess-preset's value mapping (core/image/presets.ts) when given.
+ */
+export function resolvePreprocessing(inputShape: number[], card: ModelCard, preprocessFile?: string, preset?: string): Preprocessing {
+  const base = resolveBase(inputShape, card, preprocessFile);
+  return preset === undefined ? base : applyPreset(base, preset, '--preprocess-preset');
+}
+
+function resolveBase(inputShape: number[], card: ModelCard, preprocessFile?: string): Preprocessing {
   if (preprocessFile) {
     const c = readJsonFile<ModelCard & Partial<Preprocessing>>(preprocessFile, 'preprocessing card');
     return checkPre((c.preprocessing ?? c) as Preprocessing, preprocessFile);

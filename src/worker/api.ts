@@ -6,6 +6,7 @@
  */
 
 import type { SweepResult } from '../core/ablation/sweep';
+import type { LogitsInfo } from '../core/model/logits';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -52,6 +53,8 @@ export interface Preprocessing {
   offset: number;
   mean: number[];
   std: number[];
+  /** 'bgr': model channel c reads the pixel's channel 2 - c (caffe-style models); absent = 'rgb'. */
+  channelOrder?: 'rgb' | 'bgr';
 }
 
 export interface LayerSummary {
@@ -81,6 +84,8 @@ export interface ModelInfo {
   files: string[];
   /** One-line warnings about what cannot be analyzed (an op without a gradient), naming the usable layers. */
   notes: string[];
+  /** Which tensor is the logits: the input of a final softmax, which is not run (core/model/logits.ts). */
+  logits?: LogitsInfo;
 }
 
 /** Thumbnails of an image set in one image: a PNG (from a bundle) or raw RGBA (made by the worker). */

@@ -6,6 +6,7 @@
  * x = (pixel/255 * scale + offset - mean[c]) / std[c].
  */
 import { toModelInput } from '../core/image/preprocess';
+import { inputToRgba } from '../core/image/denormalise';
 import { checkImageSize, type Pixels } from '../core/image/resize';
 import type { InputSet } from '../core/pipeline/imageBatch';
 import type { FileEntry, ImageOptions, ImageSetInfo, Preprocessing, SpriteData } from './api';
@@ -53,19 +54,9 @@ async function decodeFull(file: File): Promise<Pixels> {
   }
 }
 
-/** Model input (H, W, C) back to display RGBA (the inverse of toInput, clipped to 0..255). */
+/** Model input (H, W, C) back to display RGBA (the inverse of toInput, clipped to 0..255; BGR put back to RGB). */
 export function toDisplay(x: Float32Array, p: Preprocessing, offset: number): Uint8Array {
-  const n = p.height * p.width;
-  const out = new Uint8Array(4 * n);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < 3; c++) {
-      const cc = p.channels === 1 ? 0 : c;
-      const v = x[offset + p.channels * i + cc] * p.std[cc] + p.mean[cc];
-      out[4 * i + c] = Math.max(0, Math.min(255, Math.round(((v - p.offset) / p.scale) * 255)));
-    }
-    out[4 * i + 3] = 255;
-  }
-  return out;
+  return inputToRgba(x, p, offset);
 }
 
 export function makeSprite(set: InputSet, p: Preprocessing, maxCell = 48): SpriteData {

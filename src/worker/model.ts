@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { GraphExecutor } from '../core/model/graphModelExecutor';
 import { loadHookableModel } from '../core/model/graphModel';
 import { modelHash, sha256Hex } from '../core/model/hash';
-import { findFile, parseModelJson } from '../core/model/load';
+import { findFile } from '../core/model/load';
+import { collectModelFiles } from '../core/model/modelSource';
 import { registerKerasLayers } from '../core/model/architecturesLayers';
 import { Executor } from '../core/model/executor';
 import type { HookableModel } from '../core/model/runner';
@@ -152,6 +153,7 @@ export async function loadModel(files: Map<string, Uint8Array>, source: string):
         params,
         files: names.map(base),
         notes: note ? [note] : [],
+        logits: exec.logits,
       },
     };
   } catch (e) {
@@ -183,15 +185,12 @@ export async function fetchModelFiles(url: string): Promise<Map<string, Uint8Arr
   if (!res.ok) fail(`loadModel: ${jsonUrl.pathname} answered ${res.status}.`);
   const bytes = new Uint8Array(await res.arrayBuffer());
   const name = base(jsonUrl.pathname);
-  const json = parseModelJson(bytes, name);
-  const files = new Map<string, Uint8Array>([[name, bytes]]);
-  const paths = (json.weightsManifest ?? []).flatMap((g) => g.paths);
-  await Promise.all(
-    paths.map(async (p) => {
-      const r = await fetch(new URL(p, jsonUrl));
-      if (r.ok) files.set(p, new Uint8Array(await r.arrayBuffer()));
-    }),
-  );
+  // Either kind of model.json; the shards are the manifest's paths, whatever their names.
+  const { files } = await collectModelFiles(bytes, name, async (p) => {
+    const r = await fetch(new URL(p, jsonUrl)).catch((e: Error) => e);
+    if (r instanceof Error) return { missing: `fetching ${new URL(p, jsonUrl).pathname} failed: ${r.message}` };
+    return r.ok ? new Uint8Array(await r.arrayBuffer()) : { missing: `${new URL(p, jsonUrl).pathname} answered ${r.status}` };
+  });
   const card = await fetch(new URL('card.json', jsonUrl)).catch(() => null);
   if (card?.ok && (card.headers.get('content-type') ?? '').includes('json')) files.set('card.json', new Uint8Array(await card.arrayBuffer()));
   return files;

@@ -93,9 +93,9 @@ export class GraphBuilder {
  * BiasAdd+Relu, the residual AddV2, Relu, GlobalAveragePooling as Mean, the Dense as _FusedMatMul,
  * an Identity output. `head` appends an op after `r/Relu` (e.g. DepthToSpace, which tfjs cannot
  * differentiate), an AvgPool and a Tile before c3, to test refusals. `batch` 1 fixes the batch axis
- * (as some converted models do).
+ * (as some converted models do). `softmax` puts a Softmax op before the output Identity.
  */
-export function residualGraphFiles(model: tf.LayersModel, { head, batch = -1 }: { head?: 'DepthToSpace'; batch?: number } = {}): { files: Map<string, Uint8Array>; nodes: Record<string, string> } {
+export function residualGraphFiles(model: tf.LayersModel, { head, batch = -1, softmax = false }: { head?: 'DepthToSpace'; batch?: number; softmax?: boolean } = {}): { files: Map<string, Uint8Array>; nodes: Record<string, string> } {
   const w = (layer: string) => model.getLayer(layer).getWeights();
   const g = new GraphBuilder();
   const x = g.placeholder('inp', [batch, ...(model.inputs[0].shape.slice(1) as number[])]);
@@ -119,6 +119,7 @@ export function residualGraphFiles(model: tf.LayersModel, { head, batch = -1 }: 
     num_args: A.i(1),
     epsilon: A.f(0),
   });
-  const out = g.op('Identity', 'Identity', [logits]);
+  // `softmax`: a Keras Dense(..., activation='softmax') as the converter writes it (Softmax, then the Identity).
+  const out = g.op('Identity', 'Identity', [softmax ? g.op('Softmax', 'Softmax', [logits]) : logits]);
   return { files: g.files([out]), nodes: { c1, c2, add, r, c3, gap, logits } };
 }

@@ -33,7 +33,7 @@ export function LoadPanel() {
       </section>
       <section className="side-section">
         <h2>Your model</h2>
-        <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" accept=".json,.bin" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
+        <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
         {demos.some((d) => d.model) && (
           <div className="demo-models small">
             <span className="muted">or analyze a demo model afresh:</span>
@@ -49,6 +49,13 @@ export function LoadPanel() {
         {model && (
           <p className="small" data-testid="model-info">
             <b>{model.name}</b> · {model.format === 'graph-model' ? 'GraphModel · ' : ''}input {model.inputShape.join('×')} · {model.numClasses} classes · {model.params.toLocaleString()} params · {model.layers.length} layers
+            {model.logits && (
+              <span data-testid="model-logits" title={model.logits.fromSoftmax ? `The model ends in a softmax (${model.logits.softmax}); CODEC does not run it and takes its input as the logits: the logit target is z_k, probabilities apply the softmax once.` : 'No final softmax: the model output is taken as the logits.'}>
+                {' '}
+                · logits: {model.logits.layer}
+                {model.logits.fromSoftmax ? ' (before softmax)' : ''}
+              </span>
+            )}
           </p>
         )}
         {model?.notes.map((n) => (

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { AblationSession } from '../../core/ablation/ablate';
 import { atomChannelScores, topChannels } from '../../core/ablation/channels';
 import { CodecError, keyword } from '../../core/errors';
+import { applyPreset } from '../../core/image/presets';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import { intOpt, numOpt, parse, required } from '../args';
 import { readBundleFromDisk } from '../bundleFiles';
@@ -20,7 +21,7 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     cmd,
     argv,
-    { layer: { type: 'string' }, mode: { type: 'string' }, pct: { type: 'string' }, kind: { type: 'string' }, source: { type: 'string' }, model: { type: 'string' }, images: { type: 'string' }, image: { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } },
+    { layer: { type: 'string' }, mode: { type: 'string' }, pct: { type: 'string' }, kind: { type: 'string' }, source: { type: 'string' }, model: { type: 'string' }, images: { type: 'string' }, image: { type: 'string' }, 'preprocess-preset': { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } },
     1,
   );
   const dir = positionals[0];
@@ -46,7 +47,9 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   if (!imagesPath) throw new CodecError('InputError', `${cmd}: the bundle does not say where its images are; pass --images.`);
   const { exec } = await loadHookableFromDisk(modelPath);
   
-  const set = await loadInputSet(imagesPath, m.preprocessing, {});
+  // The bundle's preprocessing, or another value mapping at its size (--preprocess-preset).
+  const preset = v['preprocess-preset'] as string | undefined;
+  const set = await loadInputSet(imagesPath, preset === undefined ? m.preprocessing : applyPreset(m.preprocessing, preset, '--preprocess-preset'), {});
   const only = v.image !== undefined ? intOpt(cmd, v, 'image', 0, 0) : undefined;
   if (only !== undefined && only >= set.n) throw new CodecError('InputError', `${cmd}: --image ${only} is out of range (${set.n} images).`);
   const [start, end] = only !== undefined ? [only, only + 1] : [0, set.n];

@@ -43,6 +43,7 @@ export const ANALYZE_OPTIONS = {
   sweep: { type: 'boolean' },
   'sweep-per-class': { type: 'string' },
   preprocess: { type: 'string' },
+  'preprocess-preset': { type: 'string' },
   seed: { type: 'string' },
   'batch-size': { type: 'string' },
   backend: { type: 'string' },
@@ -60,7 +61,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const { exec } = await loadHookableFromDisk(modelPath);
   
   const card = readModelCard(modelPath);
-  const pre = resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined);
+  const pre = resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined, v['preprocess-preset'] as string | undefined);
   const limit = v.limit ? intOpt(cmd, v, 'limit', 0, 1) : undefined;
   // The model's class names (--classes, else its card) name the outputs, so folder or CSV labels
   // resolve against them; without any, the sorted folder names must cover every output.

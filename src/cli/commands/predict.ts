@@ -10,13 +10,13 @@ import { useNodeBackend } from '../nodeBackend';
 
 export async function predictCommand(argv: string[]): Promise<number> {
   const cmd = 'predict';
-  const { values: v } = parse(cmd, argv, { model: { type: 'string' }, images: { type: 'string' }, preprocess: { type: 'string' }, labels: { type: 'string' }, backend: { type: 'string' } });
+  const { values: v } = parse(cmd, argv, { model: { type: 'string' }, images: { type: 'string' }, preprocess: { type: 'string' }, 'preprocess-preset': { type: 'string' }, labels: { type: 'string' }, backend: { type: 'string' } });
   const modelPath = required(cmd, v, 'model');
   await useNodeBackend(v.backend ? keyword(String(v.backend), 'backend', ['wasm', 'cpu'] as const) : undefined);
   const { exec } = await loadHookableFromDisk(modelPath);
   
   const card = readModelCard(modelPath);
-  const set = await loadInputSet(required(cmd, v, 'images'), resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined), { labelsCsv: v.labels as string | undefined });
+  const set = await loadInputSet(required(cmd, v, 'images'), resolvePreprocessing(exec.inputShape, card, v.preprocess as string | undefined, v['preprocess-preset'] as string | undefined), { labelsCsv: v.labels as string | undefined });
   const names = card.classNames ?? set.classNames;
   console.log('file,class,prob');
   for (let s = 0; s < set.n; s += 256) {

@@ -3,6 +3,8 @@
  * row-major `.bin` arrays, so that `numpy.fromfile(file, dtype).reshape(shape)` reads each one.
  * Sparse codes are three plain CSR arrays (row pointers, column indices, values).
  */
+import type { LogitsInfo } from '../model/logits';
+
 export type DType = 'float32' | 'float16' | 'int32' | 'uint8' | 'uint16';
 
 /** Where one array lives in the bundle. */
@@ -48,6 +50,8 @@ export interface Preprocessing {
   offset: number;
   mean: number[];
   std: number[];
+  /** 'bgr': model channel c reads the pixel's channel 2 - c (caffe-style models); absent = 'rgb'. */
+  channelOrder?: 'rgb' | 'bgr';
 }
 
 export interface SaeConfigRecord {
@@ -135,7 +139,8 @@ export interface BundleManifest {
   format: 'codec-bundle';
   version: 1;
   createdAt: string;
-  model: { path: string; sha256: string; name?: string };
+  /** `logits`: which tensor the targets and `outputs.probs` read (the input of a final softmax, which is not run). */
+  model: { path: string; sha256: string; name?: string; logits?: LogitsInfo };
   settings: AnalysisSettings;
   preprocessing: Preprocessing;
   images: string[];

@@ -14,5 +14,6 @@ export function checkPreprocessing(pre: Preprocessing, where = 'preprocessing'):
   check(channels === 1 || channels === 3, () => `${where}: channels must be 1 or 3, but got ${channels}.`);
   check(Number.isFinite(scale) && Number.isFinite(offset), () => `${where}: scale and offset must be finite numbers, but got ${scale} and ${offset}.`);
   check(Array.isArray(mean) && mean.length === channels && mean.every(Number.isFinite), () => `${where}: mean must hold ${channels} finite number(s), but got ${JSON.stringify(mean)}.`);
+  check(pre.channelOrder === undefined || pre.channelOrder === 'rgb' || pre.channelOrder === 'bgr', () => `${where}: channelOrder must be 'rgb' or 'bgr', but got ${JSON.stringify(pre.channelOrder)}.`);
   check(Array.isArray(std) && std.length === channels && std.every((s) => Number.isFinite(s) && s !== 0), () => `${where}: std must hold ${channels} finite non-zero number(s), but got ${JSON.stringify(std)}.`);
 }

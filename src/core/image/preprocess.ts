@@ -1,6 +1,7 @@
 /**
  * Pixels (0..255) to the model's input space, per channel c:
  *   x = (p/255 * scale + offset - mean[c]) / std[c]
+ * (p is the pixel's channel c, or 2 - c when channelOrder is 'bgr'),
  * after resizing to the preprocessing's height x width x channels with the shared resizeImage.
  * Layout: (H, W, C) row-major per image; a batch is (N, H, W, C).
  */
@@ -24,9 +25,11 @@ export function toModelInput(px: Pixels, pre: Preprocessing, out?: Float32Array,
   check(offsetIn >= 0 && offsetIn + n * c <= dst.length, () => `toModelInput: ${px.name ?? 'image'}: output has ${dst.length} values, too few for ${n * c} at offset ${offsetIn}.`);
   const same = px.width === pre.width && px.height === pre.height && px.channels === c && px.data.length === n * c;
   const r = same ? px : resizeImage(px, pre);
-  // Per channel: x = p * (scale/255/std) + (offset - mean)/std, computed in the documented order.
+  // Per channel: x = p * (scale/255/std) + (offset - mean)/std, computed in the documented order;
+  // in BGR order model channel k reads the pixel's channel 2 - k.
+  const bgr = pre.channelOrder === 'bgr' && c === 3;
   for (let i = 0; i < n; i++) {
-    for (let k = 0; k < c; k++) dst[offsetIn + i * c + k] = ((r.data[i * c + k] / 255) * pre.scale + pre.offset - pre.mean[k]) / pre.std[k];
+    for (let k = 0; k < c; k++) dst[offsetIn + i * c + k] = ((r.data[i * c + (bgr ? 2 - k : k)] / 255) * pre.scale + pre.offset - pre.mean[k]) / pre.std[k];
   }
   return dst;
 }

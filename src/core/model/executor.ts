@@ -10,6 +10,7 @@ import { buildPlan, findCuts, flattenSteps, isContainer, type GraphPlan, type St
 import { applyHooks, disposeFrontier, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 import { applyWithInputGradients } from './inputGradLayers';
 import { applyFoldedBlock, findFoldedBlocks, foldConvBnEnabled, type FoldedBlock } from './foldedConvBn';
+import { findSoftmaxHead, withoutActivation, type LogitsInfo, type SoftmaxHead } from './logits';
 
 export type { Frontier, Hooks, LayerInfo, RunResult } from './runner';
 
@@ -30,6 +31,10 @@ export class Executor implements HookableModel {
   readonly inputShape: number[];
   /** Conv2D -> BatchNorm (-> ReLU) runs each plan can fold (foldedConvBn.ts), by first step. */
   private readonly folded = new WeakMap<GraphPlan, Map<number, FoldedBlock>>();
+  /** The final softmax, which is not run (logits.ts): the first output is the logits. */
+  private readonly head: SoftmaxHead | null;
+  /** Which layer's output is taken as the logits. */
+  readonly logits: LogitsInfo;
 
   constructor(readonly model: tf.LayersModel) {
     // A Sequential builds its inner functional model lazily; its graph lives there.
@@ -42,6 +47,9 @@ export class Executor implements HookableModel {
     this.steps = new Map(flattenSteps(this.plan).map((s) => [s.name, s]));
     check(model.inputs.length === 1, () => `Executor: models with ${model.inputs.length} inputs are not supported (expected 1).`, 'ModelError');
     this.inputShape = model.inputs[0].shape.slice(1).map((d) => (d == null ? -1 : d));
+    this.head = findSoftmaxHead(this.plan);
+    const last = this.plan.steps.find((s) => s.outputIds[0] === this.plan.outputIds[0]);
+    this.logits = this.head?.info ?? { layer: last?.name ?? model.name, fromSoftmax: false };
   }
 
   /** Every layer (nested ones included), in execution order. */
@@ -73,7 +81,7 @@ export class Executor implements HookableModel {
     return { outputs, captured };
   }
 
-  /** The model's first output for `x`, as `predict` gives it. */
+  /** The model's first output for `x`, as `predict` gives it, but the logits where the model ends in a softmax. */
   predict(x: tf.Tensor, hooks: Hooks = {}): tf.Tensor {
     return tf.tidy(() => {
       const r = this.run(x, hooks);
@@ -187,7 +195,10 @@ export class Executor implements HookableModel {
         let r: tf.Tensor | tf.Tensor[];
         try {
           const input = ins.length === 1 ? ins[0] : ins;
-          r = applyWithInputGradients(s.layer, input) ?? s.layer.apply(input, { ...s.callArgs, training: false });
+          const head = plan === this.plan && this.head?.stepIndex === i ? this.head.kind : null;
+          const apply = () => applyWithInputGradients(s.layer, input) ?? s.layer.apply(input, { ...s.callArgs, training: false });
+          // The final softmax is not run: its input is the logits (logits.ts).
+          r = head === 'layer' ? (input as tf.Tensor) : head === 'activation' ? withoutActivation(s.layer, apply) : apply();
         } catch (e) {
           throw new CodecError('ModelError', `Executor: layer ${s.name} (${s.className}) failed: ${(e as Error).message}`);
         }

@@ -13,6 +13,8 @@ import { findFile, loadModelFromFiles, parseModelJson, readWeights, type ModelJs
 import { ASYNC_OPS, GraphDefInfo, parseInput, type GraphDefNode } from './graphModelGraph';
 import { GraphExecutor, type GraphExecutorOptions } from './graphModelExecutor';
 import type { HookableModel } from './runner';
+import { graphLogits, type LogitsInfo } from './logits';
+import { modelJsonFormat, type ModelFormat } from './modelSource';
 
 export interface LoadedGraphModel {
   model: tf.GraphModel;
@@ -21,6 +23,8 @@ export interface LoadedGraphModel {
   graph: GraphDefInfo;
   /** Shard names in manifest order (for hashing). */
   shardNames: string[];
+  /** The logits: a final Softmax's input node (the graph's first output is then that node), else the output. */
+  logits: LogitsInfo;
 }
 
 interface Signature {
@@ -82,8 +86,10 @@ export async function loadGraphModelFromFiles(files: Map<string, Uint8Array>, mo
   const missing = nodes.filter((n) => n.op === 'Const' && !weightNames.has(n.name));
   if (missing.length) fail(modelJsonName, `weight node ${missing[0].name} has no entry in weightsManifest${missing.length > 1 ? ` (nor ${missing.length - 1} more)` : ''}.`);
   const sig = (json.signature ?? (json.userDefinedMetadata as { signature?: Signature } | undefined)?.signature) as Signature | undefined;
-  const { input, outputs } = endpoints(nodes, sig, modelJsonName);
-  const graph = new GraphDefInfo(nodes, input, outputs);
+  const ends = endpoints(nodes, sig, modelJsonName);
+  // A final Softmax is not run: the graph ends at its input, the logits (logits.ts).
+  const { outputs, logits } = graphLogits(nodes, ends.outputs);
+  const graph = new GraphDefInfo(nodes, ends.input, outputs);
   const dynamic = graph.order.filter((n) => ASYNC_OPS.has(graph.op(n)));
   if (dynamic.length) fail(modelJsonName, `node ${dynamic[0]} (op ${graph.op(dynamic[0])}) needs asynchronous execution (control flow or dynamic shapes), which gradients cannot go through.`);
   const topology = { versions: { producer: 0, minConsumer: 0 }, ...(json.modelTopology as object) };
@@ -99,7 +105,7 @@ export async function loadGraphModelFromFiles(files: Map<string, Uint8Array>, mo
     fail(modelJsonName, `op ${graph.op(unsupported)} (node ${unsupported}) is not supported by tfjs, so no node of this model can run (replace the op before converting).`);
   }
   // NaN and Inf weights were refused by readWeights, from the bytes (no GPU read-back).
-  return { model, modelJson: json, graph, shardNames };
+  return { model, modelJson: json, graph, shardNames, logits };
 }
 
 export interface LoadedHookable {
@@ -113,15 +119,15 @@ export interface LoadedHookable {
 
 /** Loads a model.json of either kind (LayersModel or GraphModel, by its `format`) as a HookableModel. */
 export async function loadHookableModel(files: Map<string, Uint8Array>, modelJsonName = 'model.json', options: GraphExecutorOptions = {}): Promise<LoadedHookable> {
-  let format: unknown;
+  let format: ModelFormat = 'layers-model';
   try {
-    format = (JSON.parse(new TextDecoder().decode(findFile(files, modelJsonName) ?? new Uint8Array())) as { format?: unknown }).format;
+    format = modelJsonFormat(JSON.parse(new TextDecoder().decode(findFile(files, modelJsonName) ?? new Uint8Array())) as ModelJson);
   } catch {
-    format = undefined; // the loader below names the problem
+    // the loader below names the problem
   }
   if (format === 'graph-model') {
     const g = await loadGraphModelFromFiles(files, modelJsonName);
-    return { exec: new GraphExecutor(g.model, g.graph, options), format, modelJson: g.modelJson, shardNames: g.shardNames, dispose: () => g.model.dispose() };
+    return { exec: new GraphExecutor(g.model, g.graph, { ...options, logits: g.logits }), format, modelJson: g.modelJson, shardNames: g.shardNames, dispose: () => g.model.dispose() };
   }
   const l = await loadModelFromFiles(files, modelJsonName);
   return { exec: new Executor(l.model), format: 'layers-model', modelJson: l.modelJson, shardNames: l.shardNames, dispose: () => l.model.dispose() };

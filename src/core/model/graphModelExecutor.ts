@@ -14,11 +14,14 @@ import * as tf from '@tensorflow/tfjs';
 import { CodecError, check } from '../errors';
 import { GraphDefInfo, parseInput } from './graphModelGraph';
 import { gradientReport, type GradientReport } from './graphModelGrad';
+import type { LogitsInfo } from './logits';
 import { applyHooks, type Frontier, type Hooks, type HookableModel, type LayerInfo, type RunResult } from './runner';
 
 export interface GraphExecutorOptions {
   /** Input shape without the batch axis, for graphs that leave some dimensions unknown (-1). */
   inputShape?: number[];
+  /** Which node is the logits (the loader found it: logits.ts' graphLogits); default the first output. */
+  logits?: LogitsInfo;
 }
 
 const MAX_LISTED = 12;
@@ -29,6 +32,7 @@ export class GraphExecutor implements HookableModel {
   readonly gradients: GradientReport;
   /** True when the graph's batch axis is fixed at 1: batches are run one sample at a time. */
   readonly singleSample: boolean;
+  readonly logits: LogitsInfo;
   private readonly infos: LayerInfo[];
   private readonly byName: Map<string, LayerInfo>;
   private readonly orderIndex: Map<string, number>;
@@ -36,8 +40,9 @@ export class GraphExecutor implements HookableModel {
   constructor(
     readonly model: tf.GraphModel,
     readonly graph: GraphDefInfo,
-    { inputShape }: GraphExecutorOptions = {},
+    { inputShape, logits }: GraphExecutorOptions = {},
   ) {
+    this.logits = logits ?? { layer: graph.outputs[0], fromSoftmax: false };
     const inp = model.inputs.find((i) => parseInput(i.name)![0] === graph.input) ?? model.inputs[0];
     check(inp.dtype === undefined || inp.dtype === 'float32', () => `GraphExecutor: input ${graph.input} has dtype ${inp.dtype}; only float32 image inputs can be attributed.`, 'ModelError');
     const declared = (inp.shape ?? []).slice(1);

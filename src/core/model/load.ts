@@ -58,7 +58,8 @@ export function parseModelJson(bytes: Uint8Array, file = 'model.json', format: '
   if (!json || typeof json !== 'object' || Array.isArray(json)) fail(file, 'expected a JSON object with modelTopology and weightsManifest.');
   if (depth(json) > MAX_JSON_DEPTH) fail(file, `JSON nested deeper than ${MAX_JSON_DEPTH} levels.`);
   if (format === 'layers-model' && json.format === 'graph-model') fail(file, 'this is a GraphModel (format "graph-model"); load it with loadGraphModelFromFiles.');
-  if (format === 'graph-model' && json.format !== 'graph-model') fail(file, `expected a GraphModel (format "graph-model"), but format is ${JSON.stringify(json.format ?? null)}.`);
+  const formatless = json.format === undefined && Array.isArray((json.modelTopology as { node?: unknown } | undefined)?.node);
+  if (format === 'graph-model' && json.format !== 'graph-model' && !formatless) fail(file, `expected a GraphModel (format "graph-model"), but format is ${JSON.stringify(json.format ?? null)}.`);
   if (!json.modelTopology || typeof json.modelTopology !== 'object') fail(file, `missing modelTopology (not a tfjs ${format === 'graph-model' ? 'GraphModel' : 'LayersModel'}).`);
   if (!Array.isArray(json.weightsManifest)) fail(file, 'missing weightsManifest (the list of weight shards).');
   for (const group of json.weightsManifest) {

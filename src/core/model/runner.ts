@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
+import type { LogitsInfo } from './logits';
 
 export interface Hooks {
   /** Layers whose outputs (after mask and probe) are returned in `captured`. */
@@ -52,13 +53,15 @@ export interface Frontier {
 export interface HookableModel {
   /** Input shape without the batch axis. */
   readonly inputShape: number[];
+  /** Which tensor the first output is: the logits, the input of a final softmax that is not run (logits.ts). */
+  readonly logits?: LogitsInfo;
   /** Every hookable layer, in execution order. */
   layers(): LayerInfo[];
   /** One layer's info; throws an InputError naming the model's layers when unknown. */
   layer(name: string): LayerInfo;
   /** Runs the model on `x` (a batch) with hooks. Call inside tf.tidy or dispose the results. */
   run(x: tf.Tensor, hooks?: Hooks): RunResult;
-  /** The model's first output for `x`. */
+  /** The model's first output for `x` (the logits where the model ends in a softmax). */
   predict(x: tf.Tensor, hooks?: Hooks): tf.Tensor;
   /** Runs `x` up to and including `layer` (not nested) and keeps what the rest reads. */
   forwardTo(x: tf.Tensor, layer: string): Frontier;

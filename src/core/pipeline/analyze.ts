@@ -153,7 +153,7 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,
     createdAt: new Date().toISOString(),
-    model: options.model,
+    model: exec.logits ? { ...options.model, logits: exec.logits } : options.model,
     settings,
     preprocessing: options.preprocessing,
     images: set.names,
