@@ -4,11 +4,12 @@
  * heatmap, pixels), tagging each request so a late answer to an old pick is dropped.
  */
 import * as Comlink from 'comlink';
-import { BACKEND_ORDER, MAX_WASM_THREADS, type BackendName, type FileEntry, type ModelInfo, type Progress, type Source } from '../worker/api';
+import { BACKEND_ORDER, MAX_WASM_THREADS, type AnalyzeSettings, type BackendName, type FileEntry, type ModelInfo, type Progress, type Source } from '../worker/api';
 import type { DemoEntry } from './store/dataSlice';
 import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
+import { OpQueue } from './opQueue';
 import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
@@ -27,7 +28,14 @@ export class Controller {
   readonly client = new WorkerClient();
   /** How long a cancel waits for the worker to stop by itself before restarting it. */
   cancelGraceMs = 1000;
+  /** Every change to the worker's state runs through this queue, one at a time (see OpQueue). */
+  private readonly ops = new OpQueue(this.client);
+  /** The analysis asked for (queued or running), until it ends. */
   private running: Promise<unknown> | null = null;
+  /** Set by cancel(): an analysis still queued does not start; a running one is stopped. */
+  private cancelAsked = false;
+  /** Ends the running analysis' wait at once (a cancel the worker did not honour in time). */
+  private forceStop: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   /** The bundle URL as opened (relative to the page when it was given so), for the link. */
   bundleRef: string | null = null;
@@ -68,6 +76,14 @@ export class Controller {
     const forced = params.get('backend') as BackendName | null;
     this.client.backendChoice = forced && ['webgpu', 'webgl', 'wasm', 'cpu'].includes(forced) ? forced : 'auto';
     this.client.wasmThreads = parseWasmThreads(params.get('threads'));
+    // One op from the worker's start to the first analysis on screen: a model or images dropped
+    // meanwhile load after it (and replace what a restore brought back), not in between.
+    await this.ops.run(() => this.startNow(params), undefined);
+    window.addEventListener('popstate', () => void this.restoreFromHash());
+    window.addEventListener('hashchange', () => void this.restoreFromHash());
+  }
+
+  private async startNow(params: URLSearchParams): Promise<void> {
     this.s.setJob({ kind: 'loading', what: 'Starting the model worker' });
     try {
       this.s.setBackendReport(await this.client.api.init({ backend: this.client.backendChoice, wasmThreads: this.client.wasmThreads }));
@@ -85,13 +101,11 @@ export class Controller {
     const demo = demos.find((d) => d.name === params.get('demo')) ?? demos[0];
     // A link to a bundle (or ?bundle=) wins; else the last analysis run here, else the demo.
     const last = bundle || params.has('demo') && params.get('demo') !== 'none' ? null : await loadLastSession();
-    if (bundle) await this.openBundleUrl(bundle);
-    else if (last && (await this.restoreLastSession(last))) {
+    if (bundle) await this.openBundleUrlNow(bundle);
+    else if (last && (await this.restoreLastSessionNow(last))) {
       if (!link.view.layer && last.view) this.pendingView = last.view;
-    } else if (demo && params.get('demo') !== 'none') await this.openBundleUrl(demo.bundle);
+    } else if (demo && params.get('demo') !== 'none') await this.openBundleUrlNow(demo.bundle);
     this.applyPendingView();
-    window.addEventListener('popstate', () => void this.restoreFromHash());
-    window.addEventListener('hashchange', () => void this.restoreFromHash());
   }
 
   /**
@@ -99,7 +113,11 @@ export class Controller {
    * into the worker and the analysis comes from the worker's cache (no recomputation). False when
    * nothing could be restored (the files or the cached layers are gone); the reason is shown.
    */
-  async restoreLastSession(last: LastSession): Promise<boolean> {
+  restoreLastSession(last: LastSession): Promise<boolean> {
+    return this.ops.run(() => this.restoreLastSessionNow(last), false);
+  }
+
+  private async restoreLastSessionNow(last: LastSession): Promise<boolean> {
     this.s.setJob({ kind: 'loading', what: 'Restoring the last analysis' });
     try {
       const api = this.client.api;
@@ -162,7 +180,7 @@ export class Controller {
       this.s.setJob({ kind: 'idle' });
       return;
     }
-    this.recovering = this.recoverNow(message).finally(() => (this.recovering = null));
+    this.recovering = this.ops.runRestarting(() => this.recoverNow(message)).finally(() => (this.recovering = null));
     return this.recovering;
   }
 
@@ -181,7 +199,7 @@ export class Controller {
   async setWasmThreads(threads: number | null): Promise<void> {
     if (this.running || this.recovering) return;
     this.client.wasmThreads = threads;
-    await this.restartKeepingView(this.client.backendChoice, `Restarting the model worker with ${threads === null ? 'the default WASM threads' : `${threads} WASM thread${threads === 1 ? '' : 's'}`}`);
+    await this.ops.runRestarting(() => this.restartKeepingView(this.client.backendChoice, `Restarting the model worker with ${threads === null ? 'the default WASM threads' : `${threads} WASM thread${threads === 1 ? '' : 's'}`}`));
   }
 
   /** Restarts the worker on `backend`; the analysis on screen and its view come back. */
@@ -190,8 +208,8 @@ export class Controller {
     const view = s.analysis ? parseHash(this.currentHash()).view : null;
     const prev = s.analysis;
     const wasAnalyzing = s.job.kind === 'analyzing';
-    // Whatever waited on the dead worker is dropped (its promises never settle).
-    this.running = null;
+    // Whatever waited on the dead worker is dropped (its promises never settle; queued ops ended
+    // with it, see OpQueue).
     this.ablInFlight = false;
     this.ablWanted = null;
     this.store.setState({ ablation: { status: 'idle', key: null, data: null }, accuracy: { status: 'idle', key: null, data: null }, sweep: { status: 'idle' } });
@@ -296,7 +314,11 @@ export class Controller {
     return real.some((d) => d.name !== 'fixture') ? real.filter((d) => d.name !== 'fixture') : real;
   }
 
-  async openBundleUrl(url: string): Promise<void> {
+  openBundleUrl(url: string): Promise<void> {
+    return this.ops.run(() => this.openBundleUrlNow(url), undefined);
+  }
+
+  private async openBundleUrlNow(url: string): Promise<void> {
     this.s.setJob({ kind: 'loading', what: `Opening ${url}` });
     try {
       // The worker lives under assets/: resolve against the page, not the worker.
@@ -313,7 +335,11 @@ export class Controller {
     }
   }
 
-  async openBundleFiles(files: FileEntry[]): Promise<void> {
+  openBundleFiles(files: FileEntry[]): Promise<void> {
+    return this.ops.run(() => this.openBundleFilesNow(files), undefined);
+  }
+
+  private async openBundleFilesNow(files: FileEntry[]): Promise<void> {
     this.s.setJob({ kind: 'loading', what: 'Opening the bundle' });
     try {
       const summary = await this.client.api.loadBundle({ files });
@@ -348,7 +374,11 @@ export class Controller {
    * the store for it: no images yet, the card's preprocessing, every analyzable layer picked. On
    * failure the previous model and analysis stay.
    */
-  private async useModel(what: string, load: () => Promise<ModelInfo>, from: { files: FileEntry[] | null; url: string | null }): Promise<boolean> {
+  private useModel(what: string, load: () => Promise<ModelInfo>, from: { files: FileEntry[] | null; url: string | null }): Promise<boolean> {
+    return this.ops.run(() => this.useModelNow(what, load, from), false);
+  }
+
+  private async useModelNow(what: string, load: () => Promise<ModelInfo>, from: { files: FileEntry[] | null; url: string | null }): Promise<boolean> {
     this.s.setJob({ kind: 'loading', what });
     try {
       const info = await load();
@@ -370,7 +400,11 @@ export class Controller {
     }
   }
 
-  async loadImages(files: FileEntry[]): Promise<boolean> {
+  loadImages(files: FileEntry[]): Promise<boolean> {
+    return this.ops.run(() => this.loadImagesNow(files), false);
+  }
+
+  private async loadImagesNow(files: FileEntry[]): Promise<boolean> {
     if (!this.s.model) {
       this.s.pushMessage({ level: 'error', title: 'Load a model first', message: 'images: the images are resized to the model input, so load a model before the images.' });
       return false;
@@ -398,7 +432,11 @@ export class Controller {
   }
 
   /** Uses an image set shipped with the build (its first `maxImages` images). */
-  async loadImageSet(url: string, maxImages: number): Promise<boolean> {
+  loadImageSet(url: string, maxImages: number): Promise<boolean> {
+    return this.ops.run(() => this.loadImageSetNow(url, maxImages), false);
+  }
+
+  private async loadImageSetNow(url: string, maxImages: number): Promise<boolean> {
     if (!this.s.model) return false;
     this.s.setJob({ kind: 'loading', what: `Reading the image set (${maxImages} images)` });
     try {
@@ -417,48 +455,82 @@ export class Controller {
     }
   }
 
-  /** Runs the analysis in the worker; progress goes to the store. */
+  /**
+   * Runs the analysis in the worker (after any load asked before it); progress goes to the
+   * store. The settings are the ones on screen when Analyze was pressed.
+   */
   async analyze(): Promise<void> {
     if (this.running) return;
     const { settings } = this.s;
+    this.cancelAsked = false;
+    const run = this.ops.runRestarting(() => this.analyzeNow(settings));
+    this.running = run;
+    try {
+      await run;
+    } finally {
+      if (this.running === run) this.running = null;
+    }
+  }
+
+  private async analyzeNow(settings: AnalyzeSettings): Promise<void> {
+    if (this.cancelAsked) {
+      this.s.pushMessage({ level: 'info', title: 'Analysis cancelled', message: 'analyze: cancelled before it started; the previous analysis is kept.' });
+      return;
+    }
     this.s.setJob({ kind: 'analyzing', progress: null, cancelling: false });
     const gen = this.client.generation;
     const onProgress = Comlink.proxy((p: Progress) => {
       if (this.client.generation === gen) this.s.setProgress(p);
     });
-    const run = this.client.api.analyze(settings, onProgress);
-    this.running = run;
+    const call = this.client.api.analyze(settings, onProgress).then(
+      (summary) => ({ summary }),
+      (error: unknown) => ({ error }),
+    );
+    const forced = new Promise<'forced'>((r) => (this.forceStop = () => r('forced')));
+    const lost = this.client.lost.then(
+      () => 'lost' as const,
+      () => 'lost' as const,
+    );
+    const outcome = await Promise.race([call, forced, lost]);
+    this.forceStop = null;
+    // A crashed worker: the recovery queued behind this op restores the finished layers (and sees
+    // the job still 'analyzing', so it says the run was interrupted).
+    if (outcome === 'lost') return;
+    if (outcome === 'forced') return this.restartAfterCancel();
     try {
-      const summary = await run;
-      if (this.client.generation !== gen) return;
+      if ('error' in outcome) throw outcome.error;
+      const summary = outcome.summary;
       this.client.bundle = null;
       this.bundleRef = null;
       this.s.setAnalysis(summary);
       void this.saveSession();
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')})${summary.cutShort ? `; the cancel cut ${summary.cutShort}'s sparse autoencoder training short: it keeps the best model so far, is not cached, and any later source of it was not trained` : ''}; run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
-      if (this.client.generation === gen) this.error('Analysis stopped', e);
+      this.error('Analysis stopped', e);
     } finally {
-      if (this.running === run) {
-        this.running = null;
-        if (this.client.generation === gen) this.s.setJob({ kind: 'idle' });
-      }
+      this.s.setJob({ kind: 'idle' });
     }
   }
 
   /**
-   * Cancels the analysis: asks the worker to stop at its next chunk; if it has not stopped within
-   * a second, ends the worker, starts a new one and restores the finished layers from the cache.
+   * Cancels the analysis: one still queued does not start; a running one is asked to stop at its
+   * next chunk, and if it has not stopped within `cancelGraceMs` the worker is ended, a new one
+   * started and the finished layers restored from the cache. Resolves when the analysis has ended.
    */
   async cancel(): Promise<void> {
     const run = this.running;
     if (!run) return;
+    this.cancelAsked = true;
     const j = this.s.job;
     if (j.kind === 'analyzing') this.s.setJob({ ...j, cancelling: true });
     void this.client.api.cancel();
-    const settled = await Promise.race([run.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), this.cancelGraceMs))]);
-    if (settled) return;
-    this.running = null;
+    const timer = setTimeout(() => this.forceStop?.(), this.cancelGraceMs);
+    await run.catch(() => undefined);
+    clearTimeout(timer);
+  }
+
+  /** The worker did not honour a cancel in time: a new worker, with the finished layers from the cache. */
+  private async restartAfterCancel(): Promise<void> {
     this.s.setJob({ kind: 'loading', what: 'Stopping: restarting the model worker' });
     try {
       this.s.setBackendReport(await this.client.restart());
@@ -483,8 +555,12 @@ export class Controller {
     }
   }
 
-  async setBackend(name: BackendName | 'auto'): Promise<void> {
-    if (this.running) return;
+  /** Switches the worker's backend, after the ops asked before it (a running analysis ends first). */
+  setBackend(name: BackendName | 'auto'): Promise<void> {
+    return this.ops.run(() => this.setBackendNow(name), undefined);
+  }
+
+  private async setBackendNow(name: BackendName | 'auto'): Promise<void> {
     this.s.setJob({ kind: 'loading', what: `Switching backend to ${name}` });
     try {
       this.s.setBackendReport(await this.client.api.setBackend(name));

@@ -25,6 +25,13 @@ export class WorkerClient {
   bundle: { url: string } | { files: FileEntry[] } | null = null;
   generation = 0;
   /**
+   * Rejects (WorkerLostError) when the running worker can no longer answer: it crashed, was
+   * killed, or was ended by a restart. Calls to a lost worker never settle, so anything that
+   * waits on one waits on this too (see OpQueue).
+   */
+  lost: Promise<never> = new Promise<never>(() => undefined);
+  private markLost: ((why: string) => void) | null = null;
+  /**
    * Called when the worker can no longer be used: an uncaught error in it (or its script failing
    * to load), a lost WebGPU device it reports, or `kill()`. The message is for the banner.
    */
@@ -38,12 +45,21 @@ export class WorkerClient {
   private spawn(): void {
     this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'codec-model-worker' });
     const worker = this.worker;
+    this.lost = new Promise<never>((_, reject) => {
+      this.markLost = (why) => reject(Object.assign(new Error(why), { name: 'WorkerLostError' }));
+    });
+    this.lost.catch(() => undefined);
+    const crashed = (message: string) => {
+      if (worker !== this.worker) return;
+      this.markLost?.(message);
+      this.onCrash?.(message);
+    };
     worker.onerror = (e) => {
       e.preventDefault();
-      if (worker === this.worker) this.onCrash?.(`the model worker failed: ${e.message || 'it could not load or crashed'}${e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : ''}`);
+      crashed(`the model worker failed: ${e.message || 'it could not load or crashed'}${e.filename ? ` (${e.filename.split('/').pop()}:${e.lineno})` : ''}`);
     };
     worker.addEventListener('message', (e: MessageEvent) => {
-      if (isWorkerLost(e.data) && worker === this.worker) this.onCrash?.(`the model worker lost its backend: ${e.data.message}`);
+      if (isWorkerLost(e.data)) crashed(`the model worker lost its backend: ${e.data.message}`);
     });
     this.remote = Comlink.wrap<WorkerApi>(this.worker);
     this.generation++;
@@ -52,11 +68,13 @@ export class WorkerClient {
   /** Ends the worker as a crash would (for tests): terminated from the page, then reported. */
   kill(): void {
     this.worker?.terminate();
+    this.markLost?.('the model worker was terminated (simulated crash)');
     this.onCrash?.('the model worker was terminated (simulated crash)');
   }
 
   /** Ends the worker at once (whatever it is doing) and starts a new one with the same state. */
   async restart(): Promise<BackendReport> {
+    this.markLost?.('the model worker was restarted');
     this.remote?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = null;

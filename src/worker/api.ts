@@ -7,6 +7,8 @@
 
 import type { SweepResult } from '../core/ablation/sweep';
 import type { LogitsInfo } from '../core/model/logits';
+import type { PreviewResult } from './preview';
+export type { PreviewResult };
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -122,6 +124,8 @@ export interface AnalyzeSettings {
   target: Target;
   baseline: Baseline;
   steps: number;
+  /** Raise the steps per image until the completeness error is under 5% (`steps` is then the cap; core/attribution/autoSteps.ts). */
+  stepsAuto?: boolean;
   /** Train sparse dictionaries (modes) on the contributions and activations. */
   modes: boolean;
   /** Use the IndexedDB cache (read and write). */
@@ -170,7 +174,14 @@ export interface LayerMetricsView {
   dimContrib: number | null;
   dimAct: number | null;
   pnCorr: number | null;
+  /** Median plain error |sum C - dF| / |dF| over images whose |dF| is not tiny (core/attribution/completeness.ts). */
   completenessMedian: number | null;
+  /** More of the same summary (absent in old bundles): 90th percentile, fraction <= 5%, tiny-|dF| images and their largest gap, and the symmetric measure's median (an extra). */
+  completenessP90?: number | null;
+  completenessUnder5?: number | null;
+  completenessTiny?: number;
+  completenessTinyGapMax?: number | null;
+  completenessSymmetricMedian?: number | null;
 }
 
 export interface DictionaryInfo {
@@ -200,6 +211,10 @@ export interface LayerView {
   /** The trained dictionaries: kind, size, fit and training curves. */
   dictionaries: Partial<Record<Source, DictionaryInfo>>;
   reduction: string | null;
+  /** Per image: the plain completeness error, the absolute gap, and the steps used (until converged); null where not known. */
+  completeness?: (number | null)[] | null;
+  completenessGap?: (number | null)[] | null;
+  stepsUsed?: number[] | null;
 }
 
 export interface BundleSummary {
@@ -210,7 +225,7 @@ export interface BundleSummary {
   modelHash: string;
   /** True when the model is loaded in the worker (heatmaps need it). */
   hasModel: boolean;
-  settings: { method: string; target: string; steps: number; baseline: string; reduction: string; backend: string };
+  settings: { method: string; target: string; steps: number; baseline: string; reduction: string; backend: string; stepsAuto?: { target: number; cap: number; start: number } | null; tinyDF?: number | null };
   classNames: string[];
   images: {
     count: number;
@@ -445,6 +460,8 @@ export interface WorkerApi {
   classMatrix(layer: string, source: Source): Promise<ClassMatrix>;
   heatmap(request: HeatmapRequest): Promise<HeatmapResult>;
   imagePixels(index: number): Promise<ImagePixels>;
+  /** One loaded image as the model sees it under a preprocessing (default: the loaded one), with the model's top 3 classes. */
+  preview(index: number, preprocessing?: Partial<Preprocessing>): Promise<PreviewResult>;
   /** The picked image's outputs with mode `mode`'s top p% channels destroyed or preserved at `layer`. */
   ablate(req: AblationRequest): Promise<AblationResult>;
   /** Per-class accuracy before and after the same ablation over a sample of the images. */
@@ -455,6 +472,8 @@ export interface WorkerApi {
   exportBundle(): Promise<Uint8Array>;
   /** Times one conv + gradient step (8x32x32x16 input, 32 filters) on the running backend. */
   probe(sync?: boolean): Promise<{ backend: BackendName; msPerStep: number }>;
+  /** Test hook: models alive in the worker (held by a slot or by work in flight). */
+  modelsAlive(): Promise<number>;
   /** Activations and gradients through the engine on `backend` with asynchronous reads only (see Session.smoke). */
   smoke(backend: BackendName, n?: number): Promise<{ backend: BackendName; F: number[]; layers: Record<string, { a: number[]; g: number[] }> }>;
   /** Test hook: the numbers the WebGPU smoke spec compares across backends. */
