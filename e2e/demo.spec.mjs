@@ -26,7 +26,8 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   await shot(page, 'demo-1280x800');
   await shot(page, 'main-view');
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await page.waitForTimeout(400);
+  // The panels re-lay out after the resize (ResizeObserver, then React): wait until nothing is clipped.
+  await until(async () => (await layoutProblems(page)).length === 0, 'the layout at 1920x1080 to settle with nothing clipped', 10000).catch(() => undefined);
   problems = await layoutProblems(page);
   expect(problems.length === 0, `layout at 1920x1080: ${problems.join('; ')}`);
   await shot(page, 'demo-1920x1080');

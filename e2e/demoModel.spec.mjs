@@ -22,6 +22,7 @@ test('a demo model analyzed in the page reproduces the shipped bundle\'s contrib
   // each thumbnail's (sprite URL, sprite size) pair every 15 ms through the switch.
   await page.evaluate(() => {
     const seen = new Set();
+    window.__thumbBefore = new Set([...document.querySelectorAll('.thumb-img')].map((el) => /url\("?([^")]+)"?\)/.exec(el.style.backgroundImage)?.[1]).filter(Boolean));
     window.__thumbPairs = seen;
     window.__thumbTimer = setInterval(() => {
       for (const el of document.querySelectorAll('.thumb-img')) {
@@ -32,7 +33,11 @@ test('a demo model analyzed in the page reproduces the shipped bundle\'s contrib
   });
   await page.click('[data-testid="analyze"]');
   await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis?.origin === 'analysis'), 'the analysis', 120000, 250);
-  await page.waitForTimeout(1500);
+  // Sampling goes on until every thumbnail shows the new analysis' sprite (a URL not seen before the click).
+  await until(() => page.evaluate(() => {
+    const urls = [...document.querySelectorAll('.thumb-img')].map((el) => /url\("?([^")]+)"?\)/.exec(el.style.backgroundImage)?.[1] ?? null);
+    return urls.length > 0 && urls.every((u) => u !== null && !window.__thumbBefore.has(u));
+  }), 'every thumbnail drawn from the new analysis\' sprite', 30000);
   const pairs = await page.evaluate(async () => {
     clearInterval(window.__thumbTimer);
     const out = [];

@@ -29,9 +29,9 @@ test('a reload restores the uploaded analysis and its view without re-analysis',
   console.log(`      layers (contribution modes): ${all.map((l) => `${l.name} (${l.c})`).join(', ')}; picked ${layer}`);
   const before = await view(page);
   expect(before.layer === layer && before.image === 7 && before.layer !== first, `the picked view: ${JSON.stringify(before)}`);
-  // The view is saved as it changes; wait for the hash (written with it), then a moment for IndexedDB.
+  // The view is saved as it changes: wait for the hash (written with it), then for the write to storage.
   await until(() => page.evaluate(() => /image=7/.test(location.hash)), 'the view in the hash');
-  await page.waitForTimeout(300);
+  await page.evaluate(() => window.__codec.controller.saved());
   const progress = [];
   await page.reload();
   await until(async () => {

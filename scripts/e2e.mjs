@@ -6,7 +6,8 @@
  *   3. serves dist/ (and the fixtures at /fixture/) on 127.0.0.1 with COOP/COEP headers;
  *   4. runs e2e/*.spec.mjs in Debian's Chromium through playwright-core, one fresh page per test;
  *   5. prints `N passed, M failed` and exits non-zero on any failure.
- * Options: --grep <text> runs the tests whose name contains it; --headed; --keep-dist skips the build check.
+ * Options: --grep <text> runs the tests whose name contains it; --repeat N runs each N times (a
+ * flaky test shows up; scripts/stress-test.sh uses it); --headed; --keep-dist skips the build check.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const grep = args.includes('--grep') ? args[args.indexOf('--grep') + 1] : null;
+const repeat = args.includes('--repeat') ? Math.max(1, Number(args[args.indexOf('--repeat') + 1]) || 1) : 1;
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WEBGPU_ARGS = ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader', '--use-webgpu-adapter=swiftshader', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -81,8 +83,8 @@ async function browserFor(kind) {
 let passed = 0;
 let failed = 0;
 const t0 = Date.now();
-for (const t of harness.registered()) {
-  if (grep && !t.name.includes(grep)) continue;
+const runs = harness.registered().filter((t) => !grep || t.name.includes(grep)).flatMap((t) => Array.from({ length: repeat }, () => t));
+for (const t of runs) {
   const started = Date.now();
   const browser = await browserFor(t.opts.browser ?? 'default');
   const context = await browser.newContext({ viewport: t.opts.viewport ?? { width: 1280, height: 800 }, acceptDownloads: true });

@@ -55,6 +55,8 @@ export class Controller {
   private crashTimes: number[] = [];
   /** Whether the analysis on screen is the one saved for a reload (its view is saved as it changes). */
   private savedSession = false;
+  /** The last write of the session or its view to this browser's storage (see saved()). */
+  private saving: Promise<unknown> = Promise.resolve();
 
   constructor(readonly store: AppStore) {
     this.client.onCrash = (message) => void this.recoverFromCrash(message);
@@ -156,6 +158,11 @@ export class Controller {
       return;
     }
     this.savedSession = await saveLastSession({ modelFiles: c.modelFiles, images, imageOptions: c.imageOptions, settings: this.s.settings, view: parseHash(this.currentHash()).view, savedAt: Date.now() });
+  }
+
+  /** Resolves once what was last saved for a reload is in storage (a reload before may restore the older state). */
+  async saved(): Promise<void> {
+    await this.saving.catch(() => undefined);
   }
 
   /** Another analysis (a bundle) is on screen: a reload shows that one, not the saved upload. */
@@ -298,7 +305,7 @@ export class Controller {
     if (this.restoring || this.pendingView) return;
     const h = this.currentHash();
     if (!h || h === location.hash) return;
-    if (this.savedSession) void saveLastView(parseHash(h).view);
+    if (this.savedSession) this.saving = saveLastView(parseHash(h).view);
     const url = location.pathname + location.search + h;
     // A slider move replaces the entry; a pick adds one (back returns to it).
     // A view being completed (the grid's first mode after a layer pick) replaces it too.
@@ -503,7 +510,7 @@ export class Controller {
       this.client.bundle = null;
       this.bundleRef = null;
       this.s.setAnalysis(summary);
-      void this.saveSession();
+      this.saving = this.saveSession();
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')})${summary.cutShort ? `; the cancel cut ${summary.cutShort}'s sparse autoencoder training short: it keeps the best model so far, is not cached, and any later source of it was not trained` : ''}; run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {
       this.error('Analysis stopped', e);
