@@ -28,4 +28,12 @@ export const NEG = '#2166ac';
 export const POS = '#b2182b';
 export const CONTRIB = '#c2410c';
 export const ACT = '#2563eb';
-export const classColor = d3.scaleOrdinal<number, string>(d3.schemeTableau10);
+/**
+ * A class's colour, by its index: the same class has the same colour in every panel and after any
+ * reload. (A d3 ordinal scale hands colours out in the order classes are first asked for, so the
+ * same class came out blue in one load and green in another.) Indices past 10 cycle.
+ */
+export function classColor(index: number): string {
+  const k = Number.isInteger(index) ? ((index % 10) + 10) % 10 : 0;
+  return d3.schemeTableau10[k];
+}
