@@ -6,6 +6,7 @@
  */
 import { decodeArray, type NumArray } from '../core/bundle/arrays';
 import type { ArrayRef, BundleManifest, CsrRef } from '../core/bundle/manifest';
+import { upgradeManifest } from '../core/bundle/upgrade';
 import { arrayRefs, validateManifest } from '../core/bundle/validate';
 import { unzipFiles } from '../core/bundle/zip';
 
@@ -44,7 +45,10 @@ export class BundleFiles {
   constructor(
     readonly manifest: Manifest,
     readonly files: Map<string, Uint8Array>,
-  ) {}
+  ) {
+    // A version 1 bundle is read as version 2: the plain completeness error recomputed from its arrays (upgrade.ts).
+    upgradeManifest(manifest, (ref) => (this.files.has(ref.file) ? this.float(ref) : null));
+  }
 
   bytes(file: string): Uint8Array {
     const b = this.files.get(file);

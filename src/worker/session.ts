@@ -300,6 +300,8 @@ export class Session implements WorkerApi {
       const done: string[] = [];
       const parts: Map<string, Uint8Array>[] = [];
       const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
+      const autoSteps = settings.stepsAuto && settings.method === 'conductance' ? { cap: settings.steps } : undefined; // "until converged" (core/attribution/autoSteps.ts); steps is the cap
+      if (autoSteps) Object.assign(keySettings, { stepsAuto: true });
       const n = images.set.n;
       // The engine checks for a cancel between passes and sizes a pass's path points to the memory
       // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -355,6 +357,7 @@ export class Session implements WorkerApi {
               target: { kind: settings.target } as TargetSpec,
               targetName: settings.target,
               steps: settings.steps,
+              autoSteps,
               baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
               sae: settings.modes ? 'stsae' : 'none',
               saeEpochs: settings.saeEpochs,

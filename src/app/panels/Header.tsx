@@ -43,7 +43,7 @@ export function Header() {
       <div className="header-what" data-testid="loaded">
         {analysis ? (
           <>
-            <b>{analysis.modelName}</b> · {analysis.images.count} images · {analysis.settings.method}, {analysis.settings.target}, {analysis.settings.steps} steps
+            <b>{analysis.modelName}</b> · {analysis.images.count} images · {analysis.settings.method}, {analysis.settings.target}, {analysis.settings.stepsAuto ? `steps until converged (≤ ${analysis.settings.steps})` : `${analysis.settings.steps} steps`}
             {analysis.partial && <span className="tag warn">partial</span>}
           </>
         ) : (

@@ -14,6 +14,7 @@ import type { ImageFilter } from '../store/viewSlice';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
+import { imageCompletenessText } from './completenessText';
 import { NoAnalysis, Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
 
@@ -167,7 +168,9 @@ function ImageFacts() {
   const image = useApp((s) => s.image);
   const dec = useApp((s) => s.decomposition);
   const heat = useApp((s) => s.heatmap);
+  const layer = useApp((s) => s.layer);
   if (image === null) return <div className="image-facts muted">No image picked.</div>;
+  const layerView = analysis.layers.find((l) => l.name === layer);
   const label = analysis.images.labels ? analysis.images.labels[image] : null;
   const pred = analysis.images.predicted[image];
   const d = dec.status === 'ready' ? dec.data : null;
@@ -191,6 +194,11 @@ function ImageFacts() {
         F(x) {fmt3s(analysis.images.F[image])} · F(x₀) {fmt3s(analysis.images.F0[image])}
         <br />ΔF {fmtSigned(analysis.images.F[image] - analysis.images.F0[image])}
       </div>
+      {layerView && (
+        <div className="small" data-testid="image-completeness">
+          {imageCompletenessText(layerView, image, analysis.settings, analysis.images.F[image] - analysis.images.F0[image])}
+        </div>
+      )}
       {heat.status === 'ready' && (
         <div className="small muted">
           heatmap: mode {heat.data.mode}, channels {heat.data.channels.join(', ')}, {heat.data.resolution} resolution

@@ -12,6 +12,7 @@ import { fmt2 } from '../draw/format';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
+import { layerCompletenessText } from './completenessText';
 import { NoAnalysis, Panel, PanelState } from './PanelState';
 
 type Metric = { key: string; title: string; tip: string; contrib: (l: LayerView) => number | null; act?: (l: LayerView) => number | null; domain?: [number, number] };
@@ -47,8 +48,8 @@ export function LayerTrends() {
               svg=".trend-chart"
               csv={() =>
                 toCsv(
-                  ['layer', 'class', 'channels', 'hoyer_contrib', 'hoyer_act', 'dim_contrib', 'dim_act', 'pn_corr', 'completeness_median'],
-                  layers.map((l) => [l.name, l.className, l.channels, l.metrics.hoyerContrib, l.metrics.hoyerAct, l.metrics.dimContrib, l.metrics.dimAct, l.metrics.pnCorr, l.metrics.completenessMedian]),
+                  ['layer', 'class', 'channels', 'hoyer_contrib', 'hoyer_act', 'dim_contrib', 'dim_act', 'pn_corr', 'completeness_error_median', 'completeness_error_p90', 'completeness_tiny_dF', 'completeness_symmetric_median_extra'],
+                  layers.map((l) => [l.name, l.className, l.channels, l.metrics.hoyerContrib, l.metrics.hoyerAct, l.metrics.dimContrib, l.metrics.dimAct, l.metrics.pnCorr, l.metrics.completenessMedian, l.metrics.completenessP90 ?? null, l.metrics.completenessTiny ?? null, l.metrics.completenessSymmetricMedian ?? null]),
                 )
               }
             />
@@ -72,6 +73,11 @@ export function LayerTrends() {
           width > 0 && METRICS.map((m) => <TrendChart key={m.key} metric={m} layers={layers} picked={layer} onPick={pickLayer} width={Math.floor(width / 3)} height={height} />)
         )}
       </div>
+      {analysis && layers.some((l) => l.name === layer) && (
+        <div className="small completeness-line" data-testid="layer-completeness" title="Completeness: at a cut layer the contributions should sum to ΔF = F(x) − F(x₀); the plain error |ΣC − ΔF| / |ΔF| says how far the path integral is from converged (docs/completeness.md)">
+          {layerCompletenessText(layers.find((l) => l.name === layer)!, analysis.settings)}
+        </div>
+      )}
     </Panel>
   );
 }

@@ -211,9 +211,12 @@ function Settings() {
             <option value="blur">blurred image</option>
           </select>
         </label>
-        <label>
-          Steps
+        <label title={settings.stepsAuto ? 'Until converged: the steps per image are doubled (from 8) until the completeness error |ΣC − ΔF| / |ΔF| at the analysed cut layers is under 5%, up to this cap (conductance only)' : 'Path steps S (S + 1 passes per image)'}>
+          {settings.stepsAuto ? 'Steps (cap)' : 'Steps'}
           <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
+        </label>
+        <label className="check" title="Raise the steps per image until the completeness error at the analysed cut layers is under 5% (or the cap); the steps used are stored per image (conductance only)">
+          <input type="checkbox" checked={Boolean(settings.stepsAuto)} disabled={analyzing || settings.method !== 'conductance'} onChange={(e) => setSettings(e.target.checked ? { stepsAuto: true, steps: Math.max(settings.steps, 128) } : { stepsAuto: false })} data-testid="steps-auto" /> until converged
         </label>
         <label title="Tensor memory one pass may hold: it sets how many images and path points go through the model at once (more is faster, too much runs out of memory)">
           Memory (MiB)

@@ -19,6 +19,7 @@ import { readModelCard, resolvePreprocessing } from '../modelCard';
 import { loadHookableFromDisk, readModelFiles } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 import { printMetricsTable } from './report';
+import { stepsOptions } from './stepsOption';
 
 export const ANALYZE_OPTIONS = {
   model: { type: 'string' },
@@ -27,6 +28,8 @@ export const ANALYZE_OPTIONS = {
   labels: { type: 'string' },
   classes: { type: 'string' },
   steps: { type: 'string' },
+  'steps-target': { type: 'string' },
+  'steps-cap': { type: 'string' },
   method: { type: 'string' },
   target: { type: 'string' },
   class: { type: 'string' },
@@ -90,7 +93,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const res = await analyze(exec, set, {
     layers,
     method,
-    steps: intOpt(cmd, v, 'steps', 10, 1),
+    ...stepsOptions(cmd, v, method),
     target,
     targetName: targetKind,
     baseline,

@@ -2,6 +2,7 @@
 import type { BundleManifest } from '../../core/bundle/manifest';
 import { parse } from '../args';
 import { readBundleFromDisk } from '../bundleFiles';
+import { COMPLETENESS_HEADER, completenessCell, completenessLines } from '../completenessReport';
 
 const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
 
@@ -11,6 +12,11 @@ export function metricsRows(m: BundleManifest): Record<string, string | number |
     shape: l.outputShape.join('x'),
     cut: l.isCut ? 'yes' : 'no',
     completeness: l.metrics?.completenessMedian ?? null,
+    completenessP90: l.metrics?.completenessP90 ?? null,
+    completenessTinyDF: l.metrics?.completenessTiny ?? null,
+    completenessTinyGapMax: l.metrics?.completenessTinyGapMax ?? null,
+    completenessSymmetricExtra: l.metrics?.completenessSymmetricMedian ?? null,
+    stepsUsedMedian: l.stepsUsed?.length ? [...l.stepsUsed].sort((a, b) => a - b)[l.stepsUsed.length >> 1] : null,
     hoyerContrib: l.metrics?.hoyerContrib ?? null,
     hoyerAct: l.metrics?.hoyerAct ?? null,
     dimContrib: l.metrics?.dimContrib ?? null,
@@ -26,13 +32,14 @@ export function metricsRows(m: BundleManifest): Record<string, string | number |
 }
 
 export function printMetricsTable(m: BundleManifest, out: (s: string) => void = console.log): void {
-  out(`| layer | shape | cut | completeness err (median) | Hoyer contrib | Hoyer act | PCs 95% contrib | PCs 95% act | PR contrib | PR act | +/- corr | modes | act modes | class corr (median best) contrib | act |`);
+  out(`| layer | shape | cut | ${COMPLETENESS_HEADER} | Hoyer contrib | Hoyer act | PCs 95% contrib | PCs 95% act | PR contrib | PR act | +/- corr | modes | act modes | class corr (median best) contrib | act |`);
   out(`| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
-  for (const r of metricsRows(m)) {
+  for (const [i, r] of metricsRows(m).entries()) {
     out(
-      `| ${r.layer} | ${r.shape} | ${r.cut} | ${r.completeness === null ? 'not a cut' : f(r.completeness as number, 4)} | ${f(r.hoyerContrib as number)} | ${f(r.hoyerAct as number)} | ${r.dimContrib ?? '-'} | ${r.dimAct ?? '-'} | ${f(r.prContrib as number, 1)} | ${f(r.prAct as number, 1)} | ${f(r.pnCorr as number)} | ${r.modes ?? '-'} | ${r.modesAct ?? '-'} | ${f(r.classCorr as number)} | ${f(r.classCorrAct as number)} |`,
+      `| ${r.layer} | ${r.shape} | ${r.cut} | ${completenessCell(m.layers[i])} | ${f(r.hoyerContrib as number)} | ${f(r.hoyerAct as number)} | ${r.dimContrib ?? '-'} | ${r.dimAct ?? '-'} | ${f(r.prContrib as number, 1)} | ${f(r.prAct as number, 1)} | ${f(r.pnCorr as number)} | ${r.modes ?? '-'} | ${r.modesAct ?? '-'} | ${f(r.classCorr as number)} | ${f(r.classCorrAct as number)} |`,
     );
   }
+  for (const line of completenessLines(m)) out(line);
   if (m.sweeps?.length) {
     out('');
     out('| layer | source | mode | target class | AUC target | AUC off | selectivity | trials (skipped) |');
@@ -53,7 +60,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     console.log(JSON.stringify({ model: m.model, settings: m.settings, images: m.images.length, layers: metricsRows(m), sweeps: m.sweeps ?? [] }, null, 2));
     return 0;
   }
-  console.log(`bundle: ${positionals[0]}  model: ${m.model.name ?? m.model.path}  images: ${m.images.length}  method: ${m.settings.method}, target ${m.settings.target}, ${m.settings.steps} steps, baseline ${m.settings.baseline}, backend ${m.settings.backend}`);
+  console.log(`bundle: ${positionals[0]}  model: ${m.model.name ?? m.model.path}  images: ${m.images.length}  method: ${m.settings.method}, target ${m.settings.target}, ${m.settings.stepsAuto ? `steps until converged (cap ${m.settings.steps})` : `${m.settings.steps} steps`}, baseline ${m.settings.baseline}, backend ${m.settings.backend}`);
   printMetricsTable(m);
   return 0;
 }

@@ -5,6 +5,8 @@
  */
 import type { LogitsInfo } from '../model/logits';
 
+import type { CompletenessArrays, CompletenessMetrics, StepsAuto } from './completenessRecord';
+
 export type DType = 'float32' | 'float16' | 'int32' | 'uint8' | 'uint16';
 
 /** Where one array lives in the bundle. */
@@ -33,7 +35,12 @@ export interface AnalysisSettings {
   target: TargetKind;
   /** Fixed class for logit/prob/logprob targets; null = the class predicted at alpha = 1. */
   targetClass: number | null;
+  /** Steps S; with stepsAuto, the cap (the steps used per image are each layer's stepsUsed). */
   steps: number;
+  /** Version 2: steps raised per image until converged (completenessRecord.ts). */
+  stepsAuto?: StepsAuto;
+  /** Version 2: |dF| below this is tiny (1% of the median |F(x) - F(x0)| over the images); such images are left out of completeness medians. */
+  tinyDF?: number;
   baseline: string; // 'zeros' | 'blur' | an image file name
   reduction: Reduction; // the reduction the SAEs were trained on
   seed: number;
@@ -90,7 +97,7 @@ export interface SaeRecord {
   weights?: ArrayRef[];
 }
 
-export interface LayerMetrics {
+export interface LayerMetrics extends CompletenessMetrics {
   hoyerContrib: number;
   hoyerAct: number;
   dimContrib: number; // PCA components for 95% of the variance
@@ -98,7 +105,8 @@ export interface LayerMetrics {
   prContrib: number; // participation ratio
   prAct: number;
   pnCorr: number; // median over images of pearson(|neg|, pos) across channels
-  completenessMedian: number | null; // null where the layer is not a cut
+  /** Median plain error |sum C - dF| / |dF| over images whose |dF| is not tiny; null where the layer is not a cut. */
+  completenessMedian: number | null;
   modesAlive?: number;
   modesAliveAct?: number;
   bestClassCorrMedian?: number;
@@ -122,22 +130,23 @@ export interface SweepRecord {
   skippedTrials: number;
 }
 
-export interface LayerRecord {
+export interface LayerRecord extends CompletenessArrays {
   name: string;
   className: string;
   outputShape: number[]; // without batch, e.g. [14, 14, 32]
   isCut: boolean;
   /** Kinds: act_net, contrib_net, contrib_ei, contrib_map (when asked), act_map ... */
   arrays: Record<string, ArrayRef>;
-  /** Per image |sum C - dF| / max(|dF|, sum|C|); null where the layer is not a cut. */
-  completeness: number[] | null;
+  /** Per image the plain error |sum C - dF| / |dF| (version 2; null in the list where dF = 0); null where the layer is not a cut. */
+  completeness: (number | null)[] | null;
   metrics?: LayerMetrics;
   sae?: { contributions?: SaeRecord; activations?: SaeRecord };
 }
 
 export interface BundleManifest {
   format: 'codec-bundle';
-  version: 1;
+  /** 2 since the plain completeness error (completenessRecord.ts); 1 is read and upgraded (upgrade.ts). */
+  version: 1 | 2;
   createdAt: string;
   /** `logits`: which tensor the targets and `outputs.probs` read (the input of a final softmax, which is not run). */
   model: { path: string; sha256: string; name?: string; logits?: LogitsInfo };
@@ -159,6 +168,8 @@ export interface BundleManifest {
 }
 
 export const BUNDLE_FORMAT = 'codec-bundle';
-export const BUNDLE_VERSION = 1;
+export const BUNDLE_VERSION = 2;
+/** Versions the reader accepts (1 is upgraded on read, upgrade.ts). */
+export const READABLE_VERSIONS: readonly number[] = [1, 2];
 /** The manifest's file name at the bundle root. */
 export const MANIFEST_FILE = 'manifest.json';

@@ -9,6 +9,7 @@ import { decodeArray, type NumArray } from './arrays';
 import { checkCsr, csrToDense, type Csr } from './csr';
 import { MANIFEST_FILE, type ArrayRef, type BundleManifest, type CsrRef } from './manifest';
 import { isSafeBundlePath } from './paths';
+import { upgradeManifest } from './upgrade';
 import { validateManifest } from './validate';
 
 export type BundleSource = Map<string, Uint8Array> | ((file: string) => Promise<Uint8Array>);
@@ -83,6 +84,13 @@ export async function readBundle(source: BundleSource): Promise<Bundle> {
     checkCsr(c, csrWhere(ref));
     return c;
   };
+  if (manifest.version === 1) {
+    // Version 1 stored the symmetric completeness measure: the plain error is recomputed from F, F0 and contrib_net.
+    const got = new Map<string, NumArray>();
+    const refs = [manifest.outputs.F, manifest.outputs.F0, ...manifest.layers.filter((l) => l.completeness && l.arrays.contrib_net).map((l) => l.arrays.contrib_net)];
+    for (const r of refs) got.set(r.file, await getArray(r));
+    upgradeManifest(manifest, (r) => got.get(r.file) ?? null);
+  }
   return {
     manifest,
     getArray,

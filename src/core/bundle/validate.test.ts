@@ -45,7 +45,8 @@ describe('validateManifest', () => {
 
   it('validateManifest rejects a wrong format or version', () => {
     const { m, sizeOf } = fixture();
-    expect(() => validateManifest({ ...copy(m), version: 2 }, sizeOf)).toThrow(/^bundle: manifest\.json: unsupported version 2 \(this app reads version 1\)\.$/);
+    expect(() => validateManifest({ ...copy(m), version: 3 }, sizeOf)).toThrow(/^bundle: manifest\.json: unsupported version 3 \(this app reads versions 1 and 2; it writes 2\)\.$/);
+    expect(validateManifest({ ...copy(m), version: 1 }, sizeOf).version).toBe(1);
     expect(() => validateManifest({ ...copy(m), format: 'zip' }, sizeOf)).toThrow(/^bundle: manifest\.json: format must be "codec-bundle", but got "zip"\.$/);
     expect(() => validateManifest([], sizeOf)).toThrow(/^bundle: manifest\.json: expected a JSON object, but got a list\.$/);
   });

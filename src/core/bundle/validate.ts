@@ -9,7 +9,7 @@
 import { CodecError } from '../errors';
 import { checkPreprocessing } from '../image/checkPreprocessing';
 import { DTYPE_BYTES, elementCount } from './arrays';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type ArrayRef, type BundleManifest, type CsrRef, type DType } from './manifest';
+import { BUNDLE_FORMAT, BUNDLE_VERSION, READABLE_VERSIONS, type ArrayRef, type BundleManifest, type CsrRef, type DType } from './manifest';
 import { isSafeBundlePath } from './paths';
 
 function fail(msg: string): never {
@@ -90,7 +90,7 @@ export function validateManifest(json: unknown, sizeOf?: (file: string) => numbe
   if (!isObj(json)) fail(`${M}: expected a JSON object, but got ${Array.isArray(json) ? 'a list' : JSON.stringify(json)?.slice(0, 40)}.`);
   const m = json as unknown as BundleManifest;
   if (m.format !== BUNDLE_FORMAT) fail(`${M}: format must be "${BUNDLE_FORMAT}", but got ${JSON.stringify(m.format)}.`);
-  if (m.version !== BUNDLE_VERSION) fail(`${M}: unsupported version ${JSON.stringify(m.version)} (this app reads version ${BUNDLE_VERSION}).`);
+  if (!READABLE_VERSIONS.includes(m.version)) fail(`${M}: unsupported version ${JSON.stringify(m.version)} (this app reads versions ${READABLE_VERSIONS.join(' and ')}; it writes ${BUNDLE_VERSION}).`);
   if (!Array.isArray(m.images) || !m.images.every((s) => typeof s === 'string')) fail(`${M}: images must be a list of image names.`);
   if (!Array.isArray(m.classNames) || !m.classNames.every((s) => typeof s === 'string')) fail(`${M}: classNames must be a list of strings.`);
   if (!Array.isArray(m.layers) || !m.layers.every(isObj)) fail(`${M}: layers must be a list of layer records.`);
@@ -122,7 +122,10 @@ export function validateManifest(json: unknown, sizeOf?: (file: string) => numbe
   for (const l of m.layers) {
     if (typeof l.name !== 'string' || names.has(l.name)) fail(`${M}: layer names must be distinct strings, but got ${JSON.stringify(l.name)} twice or as a non-string.`);
     names.add(l.name);
-    if (l.completeness !== null && l.completeness !== undefined && (!Array.isArray(l.completeness) || l.completeness.length !== n)) fail(`${M}: ${l.name}.completeness must be null or ${n} numbers (one per image).`);
+    for (const k of ['completeness', 'completenessGap', 'completenessSymmetric', 'stepsUsed'] as const) {
+      const v = l[k];
+      if (v !== null && v !== undefined && (!Array.isArray(v) || v.length !== n || !v.every((e) => e === null || typeof e === 'number'))) fail(`${M}: ${l.name}.${k} must be null or ${n} numbers (one per image).`);
+    }
     for (const [src, s] of Object.entries(l.sae ?? {})) if (s) checkSae(`${l.name}.sae.${src}`, s, n, nClasses);
   }
   if (m.sprite !== undefined) {

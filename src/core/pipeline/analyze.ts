@@ -6,6 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { TargetSpec } from '../attribution/targets';
+import type { AutoStepsOptions } from '../attribution/autoSteps';
+import { AUTO_STEPS_DEFAULTS } from '../attribution/autoSteps';
+import { tinyThreshold } from '../attribution/completeness';
+import { jsonNumbers } from '../bundle/completenessRecord';
 import type { MethodName } from '../attribution/attribute';
 import { check, CodecError, throwIfAborted } from '../errors';
 import type { AnalysisSettings, BundleManifest, LayerRecord, Preprocessing, Reduction, SaeKind, SweepRecord } from '../bundle/manifest';
@@ -22,6 +26,8 @@ export interface AnalyzeOptions {
   layers: string[];
   method?: MethodName;
   steps?: number;
+  /** Conductance: raise the steps per image until the completeness error is under a target (autoSteps.ts). */
+  autoSteps?: AutoStepsOptions;
   target?: TargetSpec;
   /** Name of the target kind for the manifest (e.g. 'logit'). */
   targetName?: string;
@@ -95,7 +101,7 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
       throw new CodecError('InputError', `analyze: ${options.classNames.length} class names given, but the model has ${outputs} outputs; give one name per output, in output order.`);
     }
   }
-  const attrOpts = { method, layers, steps, target, baseline, batchSize, alphaChunk: options.alphaChunk, memoryBudgetBytes: options.memoryBudgetBytes, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
+  const attrOpts = { method, layers, steps, autoSteps: options.autoSteps, target, baseline, batchSize, alphaChunk: options.alphaChunk, memoryBudgetBytes: options.memoryBudgetBytes, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
   const col = await collectAttributions(exec, set, attrOpts);
   let extra: Collected | null = null;
   if (options.saeExtra && sae !== 'none') {
@@ -115,7 +121,7 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
       contrib_net: w.add(`${dir}/contrib_net.bin`, l.net, 'float32', [n, l.channels]),
       contrib_ei: w.add(`${dir}/contrib_ei.bin`, l.ei, 'float32', [n, 2 * l.channels]),
     };
-    const metrics = layerMetrics(l, col.F, col.F0);
+    const metrics = layerMetrics(l, col.F, col.F0, tinyThreshold(col.F.map((f, i) => f - col.F0[i])));
     let saes: LayerSaes | undefined;
     if (sae !== 'none') {
       onProgress?.({ stage: 'sparse autoencoders', done: li, total: col.layers.length, layer: l.name });
@@ -143,12 +149,19 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
       outputShape: l.shape,
       isCut: info.isCut,
       arrays,
-      completeness: l.completeness ? Array.from(l.completeness) : null,
+      completeness: jsonNumbers(l.completeness),
+      ...(l.completeness ? { completenessGap: jsonNumbers(l.completenessGap), completenessSymmetric: jsonNumbers(l.completenessSymmetric) } : {}),
+      ...(l.stepsUsed ? { stepsUsed: Array.from(l.stepsUsed) } : {}),
       metrics,
       sae: saes?.records,
     });
   }
   const settings: AnalysisSettings = { method, target: targetName as AnalysisSettings['target'], targetClass: 'classIndex' in target && typeof target.classIndex === 'number' ? target.classIndex : null, steps, baseline, reduction, seed, backend: options.backend };
+  settings.tinyDF = tinyThreshold(col.F.map((f, i) => f - col.F0[i]));
+  if (options.autoSteps) {
+    settings.stepsAuto = { ...AUTO_STEPS_DEFAULTS, ...options.autoSteps };
+    settings.steps = settings.stepsAuto.cap;
+  }
   const manifest: BundleManifest = {
     format: BUNDLE_FORMAT,
     version: BUNDLE_VERSION,

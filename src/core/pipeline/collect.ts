@@ -17,7 +17,10 @@ export interface CollectedLayer {
   ei: Float32Array; // N x 2C
   actNet: Float32Array; // N x C
   total: Float32Array; // N
-  completeness: Float32Array | null; // N
+  completeness: Float32Array | null; // N, the plain error |sum C - dF| / |dF|
+  completenessGap?: Float32Array | null; // N, |sum C - dF|
+  completenessSymmetric?: Float32Array | null; // N, the symmetric measure (an extra)
+  stepsUsed?: Int32Array | null; // N, with autoSteps
 }
 
 export interface Collected {
@@ -66,6 +69,9 @@ export async function collectAttributions(exec: HookableModel, set: InputSet, op
             actNet: new Float32Array(n * l.channels),
             total: new Float32Array(n),
             completeness: l.completeness ? new Float32Array(n) : null,
+            completenessGap: l.completenessGap ? new Float32Array(n) : null,
+            completenessSymmetric: l.completenessSymmetric ? new Float32Array(n) : null,
+            stepsUsed: res.stepsUsed ? new Int32Array(n) : null,
           };
         }),
         F: new Float32Array(n),
@@ -82,6 +88,9 @@ export async function collectAttributions(exec: HookableModel, set: InputSet, op
       l.actNet.set(r.actNet, start * l.channels);
       l.total.set(r.total, start);
       if (l.completeness && r.completeness) l.completeness.set(r.completeness, start);
+      if (l.completenessGap && r.completenessGap) l.completenessGap.set(r.completenessGap, start);
+      if (l.completenessSymmetric && r.completenessSymmetric) l.completenessSymmetric.set(r.completenessSymmetric, start);
+      if (l.stepsUsed && res.stepsUsed) l.stepsUsed.set(res.stepsUsed, start);
     }
     out.F.set(res.F, start);
     out.F0.set(res.F0, start);
