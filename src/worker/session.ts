@@ -50,6 +50,8 @@ import { imageSetHash, loadImages, toDisplay, type LoadedImages } from './images
 import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
 import type { ImageSet } from '../core/data/imageset';
 import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
+import { previewImage, type PreviewResult } from './preview';
+import { modelChannel, pixelOf } from '../core/image/denormalise';
 import { ModelRefs } from './modelRefs';
 
 /** The default memory budget of one attribution pass (MiB). */
@@ -300,8 +302,6 @@ export class Session implements WorkerApi {
       const done: string[] = [];
       const parts: Map<string, Uint8Array>[] = [];
       const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
-      const autoSteps = settings.stepsAuto && settings.method === 'conductance' ? { cap: settings.steps } : undefined; // "until converged" (core/attribution/autoSteps.ts); steps is the cap
-      if (autoSteps) Object.assign(keySettings, { stepsAuto: true });
       const n = images.set.n;
       // The engine checks for a cancel between passes and sizes a pass's path points to the memory
       // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -357,7 +357,6 @@ export class Session implements WorkerApi {
               target: { kind: settings.target } as TargetSpec,
               targetName: settings.target,
               steps: settings.steps,
-              autoSteps,
               baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
               sae: settings.modes ? 'stsae' : 'none',
               saeEpochs: settings.saeEpochs,
@@ -587,7 +586,7 @@ export class Session implements WorkerApi {
       const u8 = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const k = i % ch;
-        u8[i] = Math.max(0, Math.min(255, Math.round((((data[i] * p.std[k] + p.mean[k] - p.offset) / p.scale) * 255))));
+        u8[i - k + modelChannel(p, k)] = pixelOf(data[i], p, k); // BGR inputs back to RGB pixels
       }
       files.set('inputs/pixels.u8', u8);
       man.inputs = { file: 'inputs/pixels.u8', dtype: 'uint8', shape: [a.count, p.height, p.width, ch] };
@@ -595,6 +594,12 @@ export class Session implements WorkerApi {
     }
     files.set('manifest.json', new TextEncoder().encode(JSON.stringify(man, null, 1)));
     return zipFiles(files);
+  }
+
+  /** One loaded image as the model sees it under a preprocessing, and the model's top 3 classes (preview.ts). */
+  async preview(index: number, preprocessing: Partial<Preprocessing> = {}): Promise<PreviewResult> {
+    if (!this.model || !this.images) fail('preview: load a model and images first.');
+    return previewImage({ exec: this.model.exec, classNames: this.images.info.classNames ?? this.model.info.classNames, set: this.images.set, loaded: this.images.info.preprocessing }, index, resolvePreprocessing(this.images.info.preprocessing, preprocessing));
   }
 
   async imagePixels(index: number): Promise<ImagePixels> {

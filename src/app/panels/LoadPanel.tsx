@@ -6,6 +6,7 @@ import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
 import { DropZone } from './DropZone';
 import { LiveLossCurve } from './LiveLossCurve';
+import { PresetSelect, PreprocessPreview } from './PreprocessPreview';
 
 export function LoadPanel() {
   const controller = useController();
@@ -73,6 +74,7 @@ export function LoadPanel() {
             {images.skipped.length ? ` · ${images.skipped.length} skipped` : ''}
           </p>
         )}
+        <PreprocessPreview />
       </section>
       {model && <Settings />}
       <section className="side-section">
@@ -97,9 +99,11 @@ function PreprocessingForm() {
   const list = (v: string) => v.split(/[,\s]+/).filter(Boolean).map(Number);
   const num = (k: 'height' | 'width' | 'scale' | 'offset', v: string) => Number.isFinite(Number(v)) && setOver({ ...over, [k]: Number(v) });
   return (
+    <>
+    <PresetSelect p={p} />
     <details className="prep small" data-testid="preprocessing">
       <summary>
-        preprocessing: {p.height}×{p.width}×{p.channels}, (px/255·{p.scale}{p.offset ? ` + ${p.offset}` : ''} − mean)/std
+        preprocessing: {p.height}×{p.width}×{p.channels}, (px/255·{p.scale}{p.offset ? ` + ${p.offset}` : ''} − mean)/std{p.channelOrder === 'bgr' ? ', BGR order' : ''}
       </summary>
       <div className="form-grid">
         <label>
@@ -132,6 +136,7 @@ function PreprocessingForm() {
       </div>
       <p className="muted">Applied to the images loaded next. The model expects {model.inputShape.join('×')}.</p>
     </details>
+    </>
   );
 }
 
@@ -211,12 +216,9 @@ function Settings() {
             <option value="blur">blurred image</option>
           </select>
         </label>
-        <label title={settings.stepsAuto ? 'Until converged: the steps per image are doubled (from 8) until the completeness error |ΣC − ΔF| / |ΔF| at the analysed cut layers is under 5%, up to this cap (conductance only)' : 'Path steps S (S + 1 passes per image)'}>
-          {settings.stepsAuto ? 'Steps (cap)' : 'Steps'}
+        <label>
+          Steps
           <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
-        </label>
-        <label className="check" title="Raise the steps per image until the completeness error at the analysed cut layers is under 5% (or the cap); the steps used are stored per image (conductance only)">
-          <input type="checkbox" checked={Boolean(settings.stepsAuto)} disabled={analyzing || settings.method !== 'conductance'} onChange={(e) => setSettings(e.target.checked ? { stepsAuto: true, steps: Math.max(settings.steps, 128) } : { stepsAuto: false })} data-testid="steps-auto" /> until converged
         </label>
         <label title="Tensor memory one pass may hold: it sets how many images and path points go through the model at once (more is faster, too much runs out of memory)">
           Memory (MiB)
