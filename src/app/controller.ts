@@ -20,7 +20,6 @@ export const DEMO_IMAGE_SETS = [{ label: 'Fashion-MNIST test set', url: 'demo/fa
 export const DEMO_CANDIDATES: DemoEntry[] = [
   { name: 'fashion-cnn', label: 'Fashion-MNIST CNN', bundle: 'demo/bundles/fashion-cnn/', model: 'demo/models/fashion-cnn/model.json' },
   { name: 'fashion-resnet', label: 'Fashion-MNIST ResNet', bundle: 'demo/bundles/fashion-resnet/', model: 'demo/models/fashion-resnet/model.json' },
-  { name: 'fixture', label: 'Tiny CNN (test fixture)', bundle: 'fixture/bundle/' },
 ];
 
 
@@ -277,7 +276,7 @@ export class Controller {
     const s = this.s;
     if (!view || !s.analysis) return;
     const r = resolveView(view, s.analysis, { layer: s.layer, ablKind: s.ablKind, ablPct: s.ablPct });
-    for (const n of r.notices) s.pushMessage({ level: 'warning', title: 'Link', message: n });
+    for (const n of r.notices) s.pushMessage({ level: 'warning', title: 'Link', message: n, analysisId: s.analysis.id });
     this.restoring = true;
     try {
       this.linkMode = r.mode !== null && r.layer ? { layer: r.layer, mode: r.mode } : null;
@@ -316,9 +315,8 @@ export class Controller {
 
   async discoverDemos(): Promise<DemoEntry[]> {
     const found = await Promise.all(DEMO_CANDIDATES.map(async (d) => ((await exists(d.bundle + 'manifest.json')) ? d : null)));
-    const real = found.filter((d): d is DemoEntry => d !== null);
-    // The test fixture only stands in while no real demo ships.
-    return real.some((d) => d.name !== 'fixture') ? real.filter((d) => d.name !== 'fixture') : real;
+    // Only what the build ships is probed (the e2e specs open the test fixture by ?bundle=).
+    return found.filter((d): d is DemoEntry => d !== null);
   }
 
   openBundleUrl(url: string): Promise<void> {
@@ -766,7 +764,7 @@ export class Controller {
       if (g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length && (s.mode === null || !g.data.cards.some((c) => c.id === s.mode))) {
         const first = sortCards(g.data.cards, s.sort)[0];
         const lm = this.linkMode;
-        if (lm && lm.layer === s.layer && lm.mode === s.mode) s.pushMessage({ level: 'warning', title: 'Link', message: `link: mode ${lm.mode} of ${lm.layer} is not an alive mode; showing mode ${first.id}.` });
+        if (lm && lm.layer === s.layer && lm.mode === s.mode) s.pushMessage({ level: 'warning', title: 'Link', message: `link: mode ${lm.mode} of ${lm.layer} is not an alive mode; showing mode ${first.id}.`, analysisId: s.analysis?.id });
         this.linkMode = null;
         s.pickMode(first.id, g.data.source);
       }

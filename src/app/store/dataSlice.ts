@@ -47,7 +47,10 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
   setModel: (model) => set({ model }),
   setImages: (images) => set({ images }),
   setAnalysis: (analysis) => {
-    set({ analysis });
+    // Notes about the analysis on screen go with it (they stayed, about the wrong model, before).
+    const prev = get().analysis;
+    const messages = prev && prev.id !== analysis.id ? get().messages.filter((m) => !m.analysisId || m.analysisId === analysis.id) : get().messages;
+    set({ analysis, messages });
     get().revalidateView();
   },
   setDemos: (demos) => set({ demos }),

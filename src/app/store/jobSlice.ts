@@ -14,6 +14,8 @@ export interface BannerMessage {
   level: 'error' | 'warning' | 'info';
   title: string;
   message: string;
+  /** The analysis it is about (a link's view, a bundle's notes): dropped when another analysis opens. */
+  analysisId?: string;
 }
 
 export interface JobSlice {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutTitle } from '../panels/Banner';
 import type { BundleSummary, LayerView } from '../../worker/api';
 import { sortCards } from '../controller';
 import { filteredImages } from './selectors';
@@ -48,6 +49,22 @@ describe('app store', () => {
     expect(store.getState()).toMatchObject({ layer: 'c2', mode: 5, image: 4 });
     store.getState().setAnalysis(analysis('three', ['d1'], 3));
     expect(store.getState()).toMatchObject({ layer: 'd1', mode: null, image: 0 });
+  });
+
+  it('notes about an analysis go when another opens; others stay', () => {
+    const store = createAppStore();
+    store.getState().setAnalysis(analysis('one', ['c1']));
+    store.getState().pushMessage({ level: 'warning', title: 'Link', message: 'link: mode 9 of c1 is not alive', analysisId: 'one' });
+    store.getState().pushMessage({ level: 'info', title: 'Restored', message: 'kept' });
+    store.getState().setAnalysis(analysis('one', ['c1']));
+    expect(store.getState().messages.map((m) => m.title)).toEqual(['Link', 'Restored']);
+    store.getState().setAnalysis(analysis('two', ['c1']));
+    expect(store.getState().messages.map((m) => m.title)).toEqual(['Restored']);
+  });
+
+  it('a banner does not repeat its title ("Link link: ...")', () => {
+    expect(withoutTitle('Link', 'link: mode 3 is not alive')).toBe('mode 3 is not alive');
+    expect(withoutTitle('Analysis cancelled', 'analyze: cancelled')).toBe('analyze: cancelled');
   });
 
   it('setAnalysis prefers the deepest layer that has modes', () => {
