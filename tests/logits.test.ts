@@ -1,6 +1,7 @@
 /**
  * The logits of a softmax-final model are the softmax's input (core/model/logits.ts): for
- * LayersModels ending in Dense(softmax), Activation('softmax') or a Softmax layer, and for a
+ * LayersModels ending in Dense(softmax), Activation('softmax'), a Softmax layer or a 1x1 Conv2D(softmax)
+ * followed by Flatten, and for a
  * GraphModel ending in a Softmax op, the executor's output, the logit / prob / logprob targets and
  * the probabilities equal closed forms computed here from the same model without its softmax
  * (plain tfjs predict, not the executor). Before the fix the logit target was p_k and the
@@ -18,7 +19,7 @@ import type { HookableModel } from '../src/core/model/runner';
 import { residualGraphFiles } from './helpers/graphModels';
 import { randomImages, residualCnn } from './helpers/models';
 
-type Head = 'none' | 'dense' | 'activation' | 'softmax-layer';
+type Head = 'none' | 'dense' | 'activation' | 'softmax-layer' | 'conv-flatten';
 
 /** residualCnn(seed) with a softmax head of the given kind, and the same weights. */
 function withHead(base: tf.LayersModel, head: Head): tf.LayersModel {
@@ -28,6 +29,16 @@ function withHead(base: tf.LayersModel, head: Head): tf.LayersModel {
     const dense = tf.layers.dense({ units: 3, activation: 'softmax', name: 'probs' });
     const m = tf.model({ inputs: base.inputs, outputs: dense.apply(gap) as tf.SymbolicTensor, name: 'dense_softmax' });
     dense.setWeights(base.getLayer('logits').getWeights());
+    return m;
+  }
+  if (head === 'conv-flatten') {
+    // A fully convolutional head: 1x1 Conv2D with softmax on a 1x1 map, then Flatten (the softmax is not the last layer).
+    const r = tf.layers.reshape({ targetShape: [1, 1, 6], name: 'to_map' }).apply(gap) as tf.SymbolicTensor;
+    const conv = tf.layers.conv2d({ filters: 3, kernelSize: 1, activation: 'softmax', name: 'probs' });
+    const out = tf.layers.flatten({ name: 'flat' }).apply(conv.apply(r) as tf.SymbolicTensor) as tf.SymbolicTensor;
+    const m = tf.model({ inputs: base.inputs, outputs: out, name: 'conv_softmax' });
+    const [k, b] = base.getLayer('logits').getWeights();
+    conv.setWeights([k.reshape([1, 1, 6, 3]), b]);
     return m;
   }
   const layer = head === 'activation' ? tf.layers.activation({ activation: 'softmax', name: 'probs' }) : tf.layers.softmax({ name: 'probs' });
@@ -65,6 +76,11 @@ async function targets(exec: HookableModel, x: tf.Tensor, layer: string, z: numb
     close(r.F0, at0);
     close(r.probs, want.probs);
   }
+  // Per-step top-1: the largest logit, and the largest probability (softmax once).
+  const top1 = await attribute(exec, x, { layers: [layer], steps: 2, target: { kind: 'top1' } });
+  close(top1.F, want.logit);
+  const top1p = await attribute(exec, x, { layers: [layer], steps: 2, target: { kind: 'top1-prob' } });
+  close(top1p.F, want.prob);
 }
 
 describe('the logits of a softmax-final model', () => {
@@ -81,7 +97,7 @@ describe('the logits of a softmax-final model', () => {
     z0 = (base.predict(tf.zerosLike(x)) as tf.Tensor).arraySync() as number[][];
   });
 
-  for (const head of ['dense', 'activation', 'softmax-layer', 'none'] as Head[]) {
+  for (const head of ['dense', 'activation', 'softmax-layer', 'conv-flatten', 'none'] as Head[]) {
     it(`Executor on a LayersModel with head ${head}: output, logit, prob and logprob targets from the logits`, async () => {
       const m = withHead(base, head);
       // The model itself gives probabilities where it has a softmax head.
@@ -92,7 +108,7 @@ describe('the logits of a softmax-final model', () => {
       expect(exec.logits).toEqual(
         head === 'none'
           ? { layer: 'logits', fromSoftmax: false }
-          : head === 'dense'
+          : head === 'dense' || head === 'conv-flatten'
             ? { layer: 'probs', fromSoftmax: true, softmax: 'probs (activation)' }
             : { layer: 'logits', fromSoftmax: true, softmax: 'probs' },
       );

@@ -48,10 +48,22 @@ function isSoftmaxLayer(s: Step): boolean {
   return axis === -1 || axis === s.outputShape.length;
 }
 
-/** The final softmax of a LayersModel's plan (a step writing the first output), or null. */
+/** Layers that only change the shape; a softmax before them still ends the model if its output is one vector. */
+const SHAPE_LAYERS = new Set(['Reshape', 'Flatten']);
+
+/**
+ * The final softmax of a LayersModel's plan: the step writing the first output, or one before
+ * Reshape/Flatten layers when its output holds a single distribution (1 x 1 x K), or null.
+ */
 export function findSoftmaxHead(plan: GraphPlan): SoftmaxHead | null {
-  const out = plan.outputIds[0];
-  const stepIndex = plan.steps.findIndex((s) => s.outputIds[0] === out);
+  const writer = (id: number) => plan.steps.findIndex((s) => s.outputIds[0] === id);
+  let stepIndex = writer(plan.outputIds[0]);
+  for (let hops = 0; stepIndex >= 0 && SHAPE_LAYERS.has(plan.steps[stepIndex].className) && hops < 4; hops++) {
+    const prev = writer(plan.steps[stepIndex].inputIds[0]);
+    const shape = prev >= 0 ? plan.steps[prev].outputShape : [];
+    if (prev < 0 || shape.slice(0, -1).some((d) => d !== 1)) return null;
+    stepIndex = prev;
+  }
   if (stepIndex < 0) return null;
   const s = plan.steps[stepIndex];
   if (s.nested) return null;
