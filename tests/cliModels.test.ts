@@ -158,6 +158,19 @@ describe('the CLI on a LayersModel and a GraphModel from disk', () => {
     });
   }
 
+  it('a card.json may name a preset: predict then maps the pixels by it without the flag', async () => {
+    mkdirSync(path.join(dir, 'graph-card'));
+    for (const f of ['model.json', 'group1-shard1of1']) writeFileSync(path.join(dir, 'graph-card', f), readFileSync(path.join(dir, 'graph', f)));
+    writeFileSync(path.join(dir, 'graph-card/card.json'), JSON.stringify({ preprocessing: { preset: 'caffe' } }));
+    const r = await cli('predict', '--model', path.join(dir, 'graph-card/model.json'), '--images', path.join(dir, 'images'));
+    expect(r.code, r.stderr).toBe(0);
+    const want = closed((_p, c, px, i) => px[i - c + (2 - c)] - [103.939, 116.779, 123.68][c]);
+    r.stdout.trim().split('\n').slice(1).forEach((l, i) => near(Number(l.split(',')[2]), want.probs[i][want.k[i]], 2e-6));
+    writeFileSync(path.join(dir, 'graph-card/card.json'), JSON.stringify({ preprocessing: { preset: 'vgg' } }));
+    const bad = await cli('predict', '--model', path.join(dir, 'graph-card/model.json'), '--images', path.join(dir, 'images'));
+    expect(bad.stderr.trim()).toMatch(/^codec: card\.json: preprocessing\.preset: unknown preprocessing preset "vgg"; valid presets: /);
+  });
+
   it('an unknown preset and a missing shard are one line each, naming what is wrong', async () => {
     const bad = await cli('predict', '--model', models().graph, '--images', path.join(dir, 'images'), '--preprocess-preset', 'vgg');
     expect(bad.code).toBe(1);

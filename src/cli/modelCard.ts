@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Preprocessing } from '../core/bundle/manifest';
 import { CodecError } from '../core/errors';
-import { applyPreset } from '../core/image/presets';
+import { applyPreset, expandCardPreset } from '../core/image/presets';
 
 export interface ModelCard {
   name?: string;
@@ -43,12 +43,18 @@ export function resolvePreprocessing(inputShape: number[], card: ModelCard, prep
 }
 
 function resolveBase(inputShape: number[], card: ModelCard, preprocessFile?: string): Preprocessing {
-  if (preprocessFile) {
-    const c = readJsonFile<ModelCard & Partial<Preprocessing>>(preprocessFile, 'preprocessing card');
-    return checkPre((c.preprocessing ?? c) as Preprocessing, preprocessFile);
-  }
-  if (card.preprocessing) return checkPre(card.preprocessing, 'card.json');
   const [h, w, c] = inputShape;
+  // A card may name a preset ({"preset": "caffe"}) instead of (or under) the fields; the size is the model's unless given.
+  const expand = (pre: Partial<Preprocessing> & { preset?: unknown }, file: string): Preprocessing => {
+    if (pre?.preset === undefined) return pre as Preprocessing;
+    const channels = (pre.channels ?? (c === 1 ? 1 : 3)) as 1 | 3;
+    return { height: h > 0 ? h : NaN, width: w > 0 ? w : NaN, channels, ...expandCardPreset(pre, channels, file) } as Preprocessing;
+  };
+  if (preprocessFile) {
+    const f = readJsonFile<ModelCard & Partial<Preprocessing>>(preprocessFile, 'preprocessing card');
+    return checkPre(expand((f.preprocessing ?? f) as Preprocessing, preprocessFile), preprocessFile);
+  }
+  if (card.preprocessing) return checkPre(expand(card.preprocessing, 'card.json'), 'card.json');
   if (h <= 0 || w <= 0 || (c !== 1 && c !== 3)) {
     throw new CodecError('InputError', `preprocessing: the model's input shape [${inputShape}] is not an image (H, W, 1 or 3); pass --preprocess <card.json>.`);
   }

@@ -11,6 +11,7 @@ import { loadHookableModel } from '../core/model/graphModel';
 import { modelHash, sha256Hex } from '../core/model/hash';
 import { findFile } from '../core/model/load';
 import { collectModelFiles } from '../core/model/modelSource';
+import { expandCardPreset } from '../core/image/presets';
 import { registerKerasLayers } from '../core/model/architecturesLayers';
 import { Executor } from '../core/model/executor';
 import type { HookableModel } from '../core/model/runner';
@@ -61,9 +62,11 @@ function parseCard(bytes: Uint8Array | undefined, file: string): Card {
   }
 }
 
-export function defaultPreprocessing(inputShape: number[], card?: Partial<Preprocessing>): Preprocessing {
+export function defaultPreprocessing(inputShape: number[], given?: Partial<Preprocessing> & { preset?: unknown }): Preprocessing {
   const [h, w, c] = inputShape;
-  const channels = (card?.channels ?? (c === 1 ? 1 : 3)) as 1 | 3;
+  const channels = (given?.channels ?? (c === 1 ? 1 : 3)) as 1 | 3;
+  // A card may name a preset ({"preset": "[-1,1]"}); fields it gives itself win (core/image/presets.ts).
+  const card = given ? expandCardPreset(given, channels) : undefined;
   return {
     height: card?.height ?? (h > 0 ? h : 224),
     width: card?.width ?? (w > 0 ? w : 224),
@@ -72,6 +75,7 @@ export function defaultPreprocessing(inputShape: number[], card?: Partial<Prepro
     offset: card?.offset ?? 0,
     mean: card?.mean ?? Array(channels).fill(0),
     std: card?.std ?? Array(channels).fill(1),
+    ...(card?.channelOrder ? { channelOrder: card.channelOrder } : {}),
   };
 }
 

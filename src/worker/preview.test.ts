@@ -58,4 +58,16 @@ describe('Session.preview', () => {
     expect(grey[px.indexOf(Math.max(...px))]).toBe(255);
     await expect(s.preview(9)).rejects.toThrow(/^preview: image index 9 is out of range \[0, 4\)\.$/);
   });
+
+  it('a card.json naming a preset gives the model that preprocessing, and the preview matches it', async () => {
+    const files = await modelToFiles(chainCnn());
+    files.set('card.json', new TextEncoder().encode(JSON.stringify({ preprocessing: { preset: '[-1,1]' } })));
+    const s = new Session();
+    const info = await s.loadModel(fileEntries(files));
+    expect(info.preprocessing).toMatchObject({ height: 6, width: 6, channels: 1, scale: 2, offset: -1, mean: [0], std: [1], channelOrder: 'rgb' });
+    await s.loadImages(imageSetEntries(2, 7));
+    const r = await s.preview(0);
+    expect(r.preset).toBe('[-1,1]');
+    expect(r.differsFromLoaded).toBe(false);
+  });
 });

@@ -55,6 +55,17 @@ export function applyPreset(base: Preprocessing, name: string, where = 'preproce
   return { ...base, ...presetFields(presetName(name, where), base.channels, where) };
 }
 
+/**
+ * A model card's preprocessing with its optional `preset` expanded: the preset's fields, then any
+ * field the card gives itself (e.g. `{"preset": "caffe", "height": 224}`); without a preset, as given.
+ */
+export function expandCardPreset<T extends Partial<Preprocessing> & { preset?: unknown }>(card: T, channels: 1 | 3, where = 'card.json'): Partial<Preprocessing> {
+  const { preset, ...rest } = card;
+  if (preset === undefined) return rest;
+  const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined && v !== null));
+  return { ...presetFields(presetName(String(preset), `${where}: preprocessing.preset`), channels, `${where}: preprocessing.preset`), ...defined };
+}
+
 /** The preset `p` is (within 1e-9), or null for a custom preprocessing. */
 export function matchPreset(p: Preprocessing): PresetName | null {
   const same = (a: number[], b: number[]) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-9);
