@@ -9,10 +9,15 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   // The built app asks only for what it ships: no request fails on a first load (it probed the
   // test fixture's bundle, a 404 on any static host).
   const failed = [];
-  page.on('requestfailed', (r) => failed.push(`${r.url()} (${r.failure()?.errorText})`));
-  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.url()} (${r.status()})`));
+  // (A HEAD probe that the browser ends once it has the headers reports ERR_ABORTED: not a failure.)
+  page.on('requestfailed', (r) => !(r.method() === 'HEAD' && /ERR_ABORTED/.test(r.failure()?.errorText ?? '')) && failed.push(`${r.method()} ${r.url()} (${r.failure()?.errorText})`));
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.request().method()} ${r.url()} (${r.status()})`));
+  const fixture = [];
+  page.on('request', (r) => r.url().includes('/fixture/') && fixture.push(r.url()));
   await openDemo(page, baseUrl);
   expect(failed.length === 0, `no failed request while the demo opens: ${failed.join(', ')}`);
+  // The e2e server serves the test fixture, so a probe of it would not fail here: none is made.
+  expect(fixture.length === 0, `no request for the test fixture (absent from a real host): ${fixture.join(', ')}`);
   const s = await state(page, (s) => ({ id: s.analysis.id, layers: s.analysis.layers.length, layer: s.layer, mode: s.mode, image: s.image, heat: s.heatmap.status, backend: s.backend?.active, demos: s.demos.map((d) => d.name) }));
   console.log(`      demo: ${s.demos.join(', ')}; ${s.layers} layers; backend ${s.backend}`);
   expect(s.layer && s.mode !== null && s.image === 0, `a layer, a mode and image 0 are picked: ${JSON.stringify(s)}`);

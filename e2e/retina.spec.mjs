@@ -120,3 +120,12 @@ test('retina view: the explorer header links to it', async ({ page, baseUrl }) =
   await until(() => page.locator('[data-testid="retina-view"]').count(), 'the retina view after the link', 20000);
   expect(new URL(page.url()).hash === '#retina', `the hash is #retina (${page.url()})`);
 });
+
+test('the header\'s "Model retina" link opens the retina view from a bundle on screen', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=fashion-cnn');
+  await until(() => page.evaluate(() => window.__codec.store.getState().analysis !== null && /layer=/.test(location.hash)), 'the demo with its view in the link', 60000);
+  await page.click('[data-testid="retina-link"]');
+  // Before, the explorer read #retina as a view ("unknown field") and wrote its own hash over it.
+  await until(() => page.locator('[data-testid="retina-view"]').count(), 'the retina view after the click', 30000);
+  expect((await page.evaluate(() => location.hash)) === '#retina', 'the address is #retina');
+});

@@ -10,6 +10,7 @@ import type { PanelKey } from './store/panelSlice';
 import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
 import { OpQueue } from './opQueue';
+import { isRetinaHash } from './retina/route';
 import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
@@ -261,6 +262,9 @@ export class Controller {
   private hashRestore: Promise<void> | null = null;
 
   private async restoreFromHashNow(): Promise<void> {
+    // The retina view's link: the page reloads into that view (main.tsx); the explorer must not
+    // read it as a view and write its own hash over it (the link then reopened the explorer).
+    if (isRetinaHash(location.hash)) return;
     if (location.hash === this.currentHash()) return;
     const link = parseHash(location.hash);
     for (const n of link.notices) this.s.pushMessage({ level: 'warning', title: 'Link', message: n });

@@ -4,6 +4,7 @@ import { App } from './App';
 import { AppContext } from './context';
 import { Controller } from './controller';
 import { createAppStore } from './store/store';
+import { isRetinaHash } from './retina/route';
 import './styles.css';
 
 const store = createAppStore();
@@ -12,10 +13,10 @@ const controller = new Controller(store);
 Object.assign(window, { __codec: { store, controller } });
 
 // #retina opens the model-retina view (issue 7) instead of the explorer; switching reloads.
-const retina = location.hash === '#retina';
+const retina = isRetinaHash(location.hash);
 const RetinaView = lazy(() => import('./retina/RetinaView').then((m) => ({ default: m.RetinaView })));
 window.addEventListener('hashchange', () => {
-  if ((location.hash === '#retina') !== retina) location.reload();
+  if (isRetinaHash(location.hash) !== retina) location.reload();
 });
 
 createRoot(document.getElementById('root')!).render(

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { MAX_WASM_THREADS, type BackendName } from '../../worker/api';
 import { useApp, useController } from '../context';
 import { download } from '../draw/exportFig';
+import { RETINA_HASH } from '../retina/route';
 
 export function Header() {
   const backend = useApp((s) => s.backend);
@@ -50,7 +51,7 @@ export function Header() {
           <span className="muted">nothing loaded</span>
         )}
       </div>
-      <a className="header-link" href="#retina" data-testid="retina-link" title="The model retina with known interneurons: CODEC modes against the planted ground truth">
+      <a className="header-link" href={RETINA_HASH} data-testid="retina-link" title="The model retina with known interneurons: CODEC modes against the planted ground truth">
         Model retina
       </a>
       {analysis && (
