@@ -599,7 +599,9 @@ export class Session implements WorkerApi {
   /** One loaded image as the model sees it under a preprocessing, and the model's top 3 classes (preview.ts). */
   async preview(index: number, preprocessing: Partial<Preprocessing> = {}): Promise<PreviewResult> {
     if (!this.model || !this.images) fail('preview: load a model and images first.');
-    return previewImage({ exec: this.model.exec, classNames: this.images.info.classNames ?? this.model.info.classNames, set: this.images.set, loaded: this.images.info.preprocessing }, index, resolvePreprocessing(this.images.info.preprocessing, preprocessing));
+    const images = this.images;
+    // As work in flight on the model: a model replaced or a backend switched meanwhile waits for it.
+    return this.work(this.model, (m) => previewImage({ exec: m.exec, classNames: images.info.classNames ?? m.info.classNames, set: images.set, loaded: images.info.preprocessing }, index, resolvePreprocessing(images.info.preprocessing, preprocessing)));
   }
 
   async imagePixels(index: number): Promise<ImagePixels> {
