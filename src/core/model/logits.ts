@@ -76,7 +76,7 @@ export function findSoftmaxHead(plan: GraphPlan): SoftmaxHead | null {
 }
 
 let linear: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string } | null = null;
-/** tfjs-layers' Linear activation, made without importing tfjs-layers internals. */
+/** A stand-in for tfjs-layers' Linear activation (the identity, named 'linear' so Dense/Conv keep their fused path). */
 function linearActivation() {
   linear ??= { apply: (x: tf.Tensor) => x, getClassName: () => 'linear' };
   return linear;
