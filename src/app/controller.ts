@@ -12,7 +12,7 @@ import { errorText, WorkerClient } from './workerClient';
 import { OpQueue } from './opQueue';
 import { isRetinaHash } from './retina/route';
 import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
-import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
+import { analysisTag, onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
 /** Image sets the build may ship (codec-imageset files), probed at start. */
@@ -279,13 +279,20 @@ export class Controller {
     this.pendingView = null;
     const s = this.s;
     if (!view || !s.analysis) return;
+    // A link to an analysis made elsewhere (not a hosted bundle) is not applied to another one.
+    if (view.analysis && !view.bundle && view.analysis !== analysisTag(s.analysis.id)) {
+      s.pushMessage({ level: 'warning', title: 'Link', message: `link: this link shows analysis ${view.analysis}, made in another page or browser and not hosted as a bundle, so it cannot be opened here (export that analysis as a bundle to share it); showing ${s.analysis.modelName} instead.`, analysisId: s.analysis.id });
+      history.replaceState(history.state, '', this.currentHash() || location.pathname + location.search);
+      return;
+    }
     const r = resolveView(view, s.analysis, { layer: s.layer, ablKind: s.ablKind, ablPct: s.ablPct });
     for (const n of r.notices) s.pushMessage({ level: 'warning', title: 'Link', message: n, analysisId: s.analysis.id });
     this.restoring = true;
     try {
       this.linkMode = r.mode !== null && r.layer ? { layer: r.layer, mode: r.mode } : null;
-      const showAct = r.source === 'activations' ? { showActivations: true } : {};
-      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct });
+      const showAct = r.source === 'activations' || view.act ? { showActivations: true } : view.act === false ? { showActivations: false } : {};
+      const display = { ...(view.res ? { resolution: view.res } : {}), ...(view.mask !== undefined ? { showMask: view.mask } : {}), ...(view.sort ? { sort: view.sort } : {}) };
+      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct, ...display });
     } finally {
       this.restoring = false;
     }
@@ -296,7 +303,8 @@ export class Controller {
   currentHash(): string {
     const s = this.s;
     if (!s.analysis) return '';
-    return serializeView({ bundle: this.bundleRef ?? undefined, layer: s.layer ?? undefined, source: s.source, mode: s.mode ?? undefined, image: s.image ?? undefined, ablate: { kind: s.ablKind, pct: s.ablPct } });
+    const analysis = this.bundleRef ? undefined : analysisTag(s.analysis.id);
+    return serializeView({ bundle: this.bundleRef ?? undefined, analysis, layer: s.layer ?? undefined, source: s.source, mode: s.mode ?? undefined, image: s.image ?? undefined, ablate: { kind: s.ablKind, pct: s.ablPct }, res: s.resolution, mask: s.showMask, sort: s.sort, act: s.showActivations });
   }
 
   /** The full link to the view on screen. */
@@ -755,7 +763,10 @@ export class Controller {
     this.unsubscribe = this.store.subscribe((s) => {
       const changed = s.analysis !== prev.analysis || s.layer !== prev.layer || s.source !== prev.source || s.mode !== prev.mode || s.image !== prev.image || s.resolution !== prev.resolution || s.showActivations !== prev.showActivations;
       const ablChanged = changed || s.ablPct !== prev.ablPct || s.ablKind !== prev.ablKind || s.ablCommitted !== prev.ablCommitted;
+      // The grid's sort and the mask are in the link too, and need no new view.
+      const displayChanged = s.sort !== prev.sort || s.showMask !== prev.showMask;
       prev = s;
+      if (displayChanged && !ablChanged && s.analysis) this.writeHash();
       if (changed) this.syncViews();
       if (ablChanged && s.analysis) {
         this.requestAblation();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BundleSummary, LayerView } from '../../worker/api';
-import { onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './urlState';
+import { analysisTag, onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './urlState';
 
 function layer(name: string, K: number, actK = 0): LayerView {
   return {
@@ -31,6 +31,7 @@ describe('URL state', () => {
       { layer: 'dense', mode: 3 },
       { image: 7 },
       { ablate: { kind: 'preserve', pct: 1 } },
+      { analysis: analysisTag('analysis:abc:def:{}'), layer: 'conv1', res: 'input', mask: true, sort: 'share', act: true },
       {},
     ];
     for (const v of views) {
@@ -43,6 +44,19 @@ describe('URL state', () => {
       expect(view).toEqual(expected);
       expect(serializeView(view)).toBe(h);
     }
+  });
+
+  it('names an analysis that is not a hosted bundle by a stable 8-digit tag', () => {
+    const a = analysisTag('analysis:0123456789ab:ba9876543210:{"steps":10}');
+    expect(a).toMatch(/^[0-9a-f]{8}$/);
+    expect(analysisTag('analysis:0123456789ab:ba9876543210:{"steps":10}')).toBe(a);
+    expect(analysisTag('analysis:0123456789ab:ba9876543210:{"steps":11}')).not.toBe(a);
+    // FNV-1a of "a" is e40c292c (the published test vector).
+    expect(analysisTag('a')).toBe('e40c292c');
+    // A bundle wins over an analysis tag; the display fields are left out at their defaults.
+    expect(serializeView({ bundle: 'b/', analysis: a, layer: 'x', res: 'layer', mask: false, sort: 'frequency', act: false })).toBe('#bundle=b/&layer=x');
+    expect(parseHash('#analysis=zz&sort=size&mask=2').notices.length).toBe(3);
+    expect(onlyAblationDiffers('#layer=a&mode=1', '#layer=a&mode=1&sort=share&res=input')).toBe(true);
   });
 
   it('writes the documented form', () => {

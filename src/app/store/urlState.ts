@@ -3,16 +3,39 @@
  * pure functions to write it, read it, and fit a read view to an analysis (an unknown layer, a
  * mode or image out of range fall back to a valid view, with a notice for each).
  */
-import type { AblationKind, BundleSummary, Source } from '../../worker/api';
+import type { AblationKind, BundleSummary, HeatmapResolution, ModeSort, Source } from '../../worker/api';
 
 export interface UrlView {
   /** Bundle folder URL as it was opened (relative to the page, or absolute). */
   bundle?: string;
+  /**
+   * For an analysis that is not a hosted bundle (made in the page, or an imported zip): its short
+   * id (analysisTag), so a link opened where that analysis is not says so instead of showing
+   * its view on another analysis.
+   */
+  analysis?: string;
   layer?: string;
   source?: Source;
   mode?: number;
   image?: number;
   ablate?: { kind: AblationKind; pct: number };
+  /** Heatmap resolution, the reference's mask, the mode grid's sort, the activation modes shown. */
+  res?: HeatmapResolution;
+  mask?: boolean;
+  sort?: ModeSort;
+  act?: boolean;
+}
+
+const SORTS: readonly ModeSort[] = ['frequency', 'selectivity', 'share'];
+
+/** A short, stable tag for an analysis id (FNV-1a, 8 hex digits): what a link names it by. */
+export function analysisTag(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 export const PCT_MIN = 1;
@@ -24,11 +47,16 @@ const enc = (v: string) => encodeURIComponent(v).replace(/%2F/gi, '/').replace(/
 export function serializeView(v: UrlView): string {
   const parts: string[] = [];
   if (v.bundle) parts.push(`bundle=${enc(v.bundle)}`);
+  else if (v.analysis) parts.push(`analysis=${enc(v.analysis)}`);
   if (v.layer) parts.push(`layer=${enc(v.layer)}`);
   if (v.source === 'activations') parts.push('source=activations');
   if (v.mode !== undefined && v.mode !== null) parts.push(`mode=${v.mode}`);
   if (v.image !== undefined && v.image !== null) parts.push(`image=${v.image}`);
   if (v.ablate) parts.push(`ablate=${v.ablate.kind}:${v.ablate.pct}`);
+  if (v.res === 'input') parts.push('res=input');
+  if (v.mask) parts.push('mask=1');
+  if (v.sort && v.sort !== 'frequency') parts.push(`sort=${v.sort}`);
+  if (v.act) parts.push('act=1');
   return parts.length ? `#${parts.join('&')}` : '';
 }
 
@@ -57,6 +85,23 @@ export function parseHash(hash: string): { view: UrlView; notices: string[] } {
         break;
       case 'layer':
         if (value) view.layer = value;
+        break;
+      case 'analysis':
+        if (/^[0-9a-f]{8}$/.test(value)) view.analysis = value;
+        else notices.push(`link: analysis "${value}" is not an analysis tag; ignored.`);
+        break;
+      case 'res':
+        if (value === 'layer' || value === 'input') view.res = value;
+        else notices.push(`link: res "${value}" is neither layer nor input; ignored.`);
+        break;
+      case 'mask':
+      case 'act':
+        if (value === '1' || value === '0') view[key] = value === '1';
+        else notices.push(`link: ${key} "${value}" is neither 1 nor 0; ignored.`);
+        break;
+      case 'sort':
+        if ((SORTS as readonly string[]).includes(value)) view.sort = value as ModeSort;
+        else notices.push(`link: sort "${value}" is not one of ${SORTS.join(', ')}; ignored.`);
         break;
       case 'source':
         if (value === 'contributions' || value === 'activations') view.source = value;
@@ -133,8 +178,8 @@ export function resolveView(view: UrlView, a: Pick<BundleSummary, 'layers' | 'im
   return { layer, source, mode, image, ablKind: view.ablate?.kind ?? fallback.ablKind, ablPct: view.ablate?.pct ?? fallback.ablPct, notices };
 }
 
-/** Whether two hashes differ only in the ablation (slider moves replace the history entry). */
+/** Whether two hashes differ only in the ablation or the display (a slider move or a sort replaces the history entry). */
 export function onlyAblationDiffers(a: string, b: string): boolean {
-  const strip = (h: string) => h.replace(/&?ablate=[^&]*/, '');
+  const strip = (h: string) => h.replace(/&?(ablate|res|mask|sort|act)=[^&]*/g, '');
   return strip(a) === strip(b) && a !== b;
 }
