@@ -5,9 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../cli/nodeBackend';
-import { chainCnn } from '../../tests/helpers/models';
+import { chainCnn, residualCnn } from '../../tests/helpers/models';
 import { modelToFiles } from '../../tests/helpers/modelFiles';
-import { fileEntries, imageSetEntries } from '../../tests/helpers/workerFiles';
+import { fileEntries, fileEntry, imageSetEntries } from '../../tests/helpers/workerFiles';
 import { Session } from './session';
 
 /** The helper's image 0 (6x6x1, seed 7), as its LCG makes it. */
@@ -57,6 +57,23 @@ describe('Session.preview', () => {
     expect(grey[px.indexOf(Math.min(...px))]).toBe(0);
     expect(grey[px.indexOf(Math.max(...px))]).toBe(255);
     await expect(s.preview(9)).rejects.toThrow(/^preview: image index 9 is out of range \[0, 4\)\.$/);
+  });
+
+  it('preview under caffe shows a red image blue (the model reads BGR), with the input range of the recipe', async () => {
+    const s = new Session();
+    await s.loadModel(fileEntries(await modelToFiles(residualCnn(5, [8, 8, 3], 3))));
+    // One pure red 8x8 RGB image.
+    const px = new Uint8Array(8 * 8 * 3).map((_, i) => (i % 3 === 0 ? 255 : 0));
+    const header = { format: 'codec-imageset', version: 1, count: 1, height: 8, width: 8, channels: 3, data: 'red.bin' };
+    await s.loadImages([fileEntry('red.json', JSON.stringify(header)), fileEntry('red.bin', px)]);
+    const r = await s.preview(0, { scale: 255, offset: 0, mean: [103.939, 116.779, 123.68], std: [1, 1, 1], channelOrder: 'bgr' });
+    expect(r.preset).toBe('caffe');
+    // Model channels: B - 103.939, G - 116.779, R - 123.68 = -103.939, -116.779, 131.32.
+    expect(r.range[0]).toBeCloseTo(-116.779, 3);
+    expect(r.range[1]).toBeCloseTo(131.32, 3);
+    r.channelMeans.forEach((m, k) => expect(m).toBeCloseTo([-103.939, -116.779, 131.32][k], 3));
+    // Shown as R, G, B with one stretch: (-103.939 + 116.779) / 248.099 * 255 = 13.2 -> 13, then 0 and 255.
+    expect(Array.from(r.rgba.subarray(0, 4))).toEqual([13, 0, 255, 255]);
   });
 
   it('a card.json naming a preset gives the model that preprocessing, and the preview matches it', async () => {
