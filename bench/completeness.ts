@@ -3,7 +3,7 @@
  * pathRules.ts), on the demo models and a MobileNetV2-shaped model; and the passes each rule needs
  * for a median error <= 5% and <= 1% at every cut layer.
  *
- *   npx tsx bench/completeness.ts [--images 16] [--points 5,9,17,33,65] [--mobilenet-size 64] [--models fashion-cnn,...]
+ *   npx tsx bench/completeness.ts [--images 16] [--points 5,9,17,33,65] [--mobilenet-size 64] [--models fashion-cnn,...] [--uniform-share 0.5]
  *   npx tsx bench/completeness.ts --measure [--images 100] [--steps 10,20,40,80,160]   (the demo bundles' settings: uniform trapezoid)
  *
  * bench/run.ts adds completenessRows() (a few images, few points) to its table.
@@ -58,10 +58,10 @@ export interface RuleCurve {
 }
 
 /** The plain-error curves of every rule at each number of passes on one model. */
-export async function ruleCurves(c: CaseModel, points: number[]): Promise<RuleCurve[]> {
+export async function ruleCurves(c: CaseModel, points: number[], uniformShare = 0.5): Promise<RuleCurve[]> {
   const curves: RuleCurve[] = RULES.map((rule) => ({ model: c.name, rule, errors: [] }));
   for (const p of points) {
-    const r = await ruleSums(c.exec, c.x, c.cuts, p);
+    const r = await ruleSums(c.exec, c.x, c.cuts, p, { kind: 'logit' }, uniformShare);
     const dF = r.F.map((f, i) => f - r.F0[i]);
     const thr = tinyThreshold(dF);
     for (const cv of curves) {
@@ -144,7 +144,7 @@ async function main() {
       console.log(`\n## ${c.name} (${c.x.shape[0]} images; cut layers ${c.cuts.join(', ')}): worst cut-layer median plain error`);
       console.log(`| rule | ${points.map((p) => `${p} passes`).join(' | ')} | passes for 5% | for 1% |`);
       console.log(`| --- | ${points.map(() => '---').join(' | ')} | --- | --- |`);
-      for (const cv of await ruleCurves(c, points)) {
+      for (const cv of await ruleCurves(c, points, Number(opt('uniform-share') ?? 0.5))) {
         console.log(`| ${cv.rule} | ${cv.errors.map((e) => (e.worst === null ? '-' : e.worst.toFixed(4))).join(' | ')} | ${passesFor(cv, 0.05) ?? `>${points.at(-1)}`} | ${passesFor(cv, 0.01) ?? `>${points.at(-1)}`} |`);
       }
     }

@@ -43,13 +43,14 @@ export function uniformGrid(points: number): number[] {
  * per point, any per-image aggregate such as the mean over images of F), then the others placed
  * where F changes fastest. Returns sorted alphas, 0 and 1 included, all distinct.
  */
-export function nonuniformGrid(points: number, coarse: number[], fAlong: number[]): number[] {
+export function nonuniformGrid(points: number, coarse: number[], fAlong: number[], uniformShare = 0.5): number[] {
   const extra = points - coarse.length;
   if (extra <= 0) return coarse.slice();
-  // Density on each coarse interval: half uniform, half proportional to |dF| over it.
+  // Density on each coarse interval: a share uniform (half by default), the rest proportional to |dF| over it.
   const dF = coarse.slice(1).map((_, i) => Math.abs(fAlong[i + 1] - fAlong[i]));
   const totalF = dF.reduce((s, v) => s + v, 0);
-  const w = dF.map((d, i) => 0.5 * (coarse[i + 1] - coarse[i]) + (totalF > 0 ? 0.5 * (d / totalF) : 0.5 * (coarse[i + 1] - coarse[i])));
+  const u = uniformShare;
+  const w = dF.map((d, i) => u * (coarse[i + 1] - coarse[i]) + (1 - u) * (totalF > 0 ? d / totalF : coarse[i + 1] - coarse[i]));
   const W = w.reduce((s, v) => s + v, 0);
   // Extra points per interval by largest remainders, then spaced evenly inside each interval.
   const want = w.map((v) => (v / W) * extra);
@@ -166,7 +167,7 @@ export async function gridSums(exec: HookableModel, x: tf.Tensor, layers: string
  * Per-image sums under every rule at `points` passes: the uniform rules on one uniform grid, and
  * the nonuniform trapezoid on its own grid (coarse first pass included in the count).
  */
-export async function ruleSums(exec: HookableModel, x: tf.Tensor, layers: string[], points: number, target: TargetSpec = { kind: 'logit' }): Promise<{ sums: Map<string, Record<Rule, Float64Array | null>>; F: Float32Array; F0: Float32Array }> {
+export async function ruleSums(exec: HookableModel, x: tf.Tensor, layers: string[], points: number, target: TargetSpec = { kind: 'logit' }, uniformShare = 0.5): Promise<{ sums: Map<string, Record<Rule, Float64Array | null>>; F: Float32Array; F0: Float32Array }> {
   const uni = await gridSums(exec, x, layers, uniformGrid(points), target);
   const b = x.shape[0];
   const coarse = uniformGrid(Math.max(3, Math.round(points / 3)));
@@ -176,7 +177,7 @@ export async function ruleSums(exec: HookableModel, x: tf.Tensor, layers: string
   for (let n = 0; n < b; n++) {
     const xi = tf.slice(x, n, 1);
     try {
-      const grid = nonuniformGrid(points, coarse, coarse.map((_, i) => fc[i * b + n]));
+      const grid = nonuniformGrid(points, coarse, coarse.map((_, i) => fc[i * b + n]), uniformShare);
       const r = await gridSums(exec, xi, layers, grid, target);
       for (const l of layers) nu.get(l)![n] = r.sums.get(l)!.trapezoid![0];
     } finally {
