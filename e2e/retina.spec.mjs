@@ -43,9 +43,14 @@ test('retina view: draws the model retina with the numbers of report.json and vi
   });
   expect((await text(page, '[data-testid="score-ari-relu1"]')).includes(f2(report.layers[0].ari)), 'ARI relu1');
 
-  // The first frame drawn is the movie's frame at the first moment (gray = 128 + v * 127).
+  // The view opens on the first movie's moment where the most modes act for the first cell (not on
+  // "no mode active"), and draws the movie's frame there (gray = 128 + v * 127).
   const m0 = view.movies[0];
-  const t0 = m0.moments[0].t;
+  const busiest = m0.moments.reduce((b, m, i) => (m.cells[0].modes.length > m0.moments[b].cells[0].modes.length ? i : b), 0);
+  const t0 = m0.moments[busiest].t;
+  expect(m0.moments[busiest].cells[0].modes.length > 0, 'view.json has a moment with active modes for the first cell');
+  expect((await page.locator('[data-testid="retina-view"]').getAttribute('data-moment')) === String(t0), `the view opens on moment ${t0}`);
+  expect((await page.locator('[data-testid="active-modes"]').getAttribute('data-modes')) === m0.moments[busiest].cells[0].modes.map((m) => m.mode).join(','), 'its active modes are shown');
   const S = view.size;
   const px = await page.evaluate(() => {
     const c = document.querySelector('[data-testid="retina-frame"]');

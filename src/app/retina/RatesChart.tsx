@@ -19,6 +19,16 @@ export function RatesChart({ movie, cell, t, onTime }: { movie: ViewMovie; cell:
     svg.append('g').attr('transform', `translate(0,${H - M.b})`).call(d3.axisBottom(x).ticks(8));
     svg.append('g').attr('transform', `translate(${M.l},0)`).call(d3.axisLeft(y).ticks(4));
     svg.append('text').attr('x', W - M.r).attr('y', H - 2).attr('text-anchor', 'end').attr('class', 'small').text('frame');
+    // Before the first rate the chart is empty by design: say why there, not only in the caption.
+    if (movie.times[0] > 0)
+      svg
+        .append('text')
+        .attr('class', 'small muted no-rates')
+        .attr('x', (x(0) + x(movie.times[0])) / 2)
+        .attr('y', (M.t + H - M.b) / 2)
+        .attr('text-anchor', 'middle')
+        .attr('fill', '#6b7280')
+        .text(`no rates before frame ${movie.times[0]}: the model sees 20 frames`);
     const line = (vals: number[]) => d3.line<number>().x((_, i) => x(movie.times[i])).y((v) => y(v))(vals);
     svg.append('path').attr('class', 'rate-true').attr('d', line(tr)).attr('fill', 'none').attr('stroke', '#111827').attr('stroke-width', 1.6);
     svg.append('path').attr('class', 'rate-model').attr('d', line(mr)).attr('fill', 'none').attr('stroke', '#c2410c').attr('stroke-width', 1.6).attr('stroke-dasharray', '4 2');

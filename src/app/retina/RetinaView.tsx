@@ -17,7 +17,7 @@ import { RatesChart } from './RatesChart';
 import type { RetinaReport } from './reportTypes';
 import { ScoresPanel } from './ScoresPanel';
 import { WiringPanel } from './WiringPanel';
-import { nearestMoment } from './wiring';
+import { busiestMoment, nearestMoment } from './wiring';
 import './retina.css';
 
 export const RETINA_BASE = 'demo/retina/';
@@ -39,7 +39,8 @@ export function RetinaView() {
     Promise.all([getJson<RetinaViewBundle>(RETINA_BASE + 'view.json'), getJson<RetinaReport>(RETINA_BASE + 'report.json')]).then(
       ([view, report]) => {
         setData({ view, report });
-        setT(view.movies[0].moments[0].t);
+        const m0 = view.movies[0].moments;
+        setT(m0[busiestMoment(m0, 0)].t);
       },
       (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
     );
@@ -66,7 +67,8 @@ export function RetinaView() {
   const pickMovie = (i: number) => {
     setMovieIx(i);
     setPlaying(false);
-    setT(view.movies[i].moments[0].t);
+    const ms = view.movies[i].moments;
+    setT(ms[busiestMoment(ms, cell)].t);
   };
   return (
     <div className="retina-view" data-testid="retina-view" data-movie={movie.family} data-cell={cell} data-t={t} data-moment={moment.t}>
@@ -115,7 +117,7 @@ export function RetinaView() {
                 at frame {t}: true <b>{f2(movie.trueRates[ti][cell])}</b>, student <b>{f2(movie.modelRates[ti][cell])}</b>
               </>
             ) : (
-              <span className="muted">the model sees 20 frames: rates start at frame {movie.times[0]}</span>
+              <span className="muted">no rate at frame {t}: the model sees the last 20 frames, so its rates start at frame {movie.times[0]}</span>
             )}
           </div>
         </section>

@@ -32,6 +32,18 @@ export function cosineOf(a: readonly number[], b: readonly number[]): number {
   return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
+/**
+ * The moment where the most modes act for `cell` (ties: the earliest): where the view opens, so
+ * that it does not open on "no mode active" (most moments of most cells have none).
+ */
+export function busiestMoment(moments: readonly { cells: readonly { modes: readonly unknown[] }[] }[], cell: number): number {
+  let best = 0;
+  moments.forEach((m, i) => {
+    if ((m.cells[cell]?.modes.length ?? 0) > (moments[best].cells[cell]?.modes.length ?? 0)) best = i;
+  });
+  return best;
+}
+
 /** The moment of a movie nearest to time t. */
 export function nearestMoment<T extends { t: number }>(moments: readonly T[], t: number): number {
   let best = 0;
