@@ -12,6 +12,7 @@ import { applyPreset } from '../../core/image/presets';
 import { batchTensor } from '../../core/pipeline/imageBatch';
 import { intOpt, numOpt, parse, required } from '../args';
 import { readBundleFromDisk } from '../bundleFiles';
+import { deadModeWarning } from '../deadMode';
 import { loadInputSet } from '../inputs';
 import { loadHookableFromDisk } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
@@ -36,6 +37,8 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   const mode = intOpt(cmd, v, 'mode', 0, 0);
   const [K, d] = sae.arrays.atoms.shape;
   if (mode >= K) throw new CodecError('InputError', `${cmd}: --mode ${mode} is out of range (the dictionary has ${K} modes).`);
+  const dead = deadModeWarning(cmd, layerName, source, sae, mode, m.images?.length);
+  if (dead) console.error(`codec: warning: ${dead}`);
   const pct = numOpt(cmd, v, 'pct', 10);
   const kind = keyword(String(v.kind ?? 'destroy'), 'kind', ['destroy', 'preserve'] as const);
   const atoms = (await bundle.getArray(sae.arrays.atoms)) as Float32Array;
@@ -49,7 +52,8 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   
   // The bundle's preprocessing, or another value mapping at its size (--preprocess-preset).
   const preset = v['preprocess-preset'] as string | undefined;
-  const set = await loadInputSet(imagesPath, preset === undefined ? m.preprocessing : applyPreset(m.preprocessing, preset, '--preprocess-preset'), {});
+  // Folder labels name the bundle's classes (its class names, in output order), as they did at analyze.
+  const set = await loadInputSet(imagesPath, preset === undefined ? m.preprocessing : applyPreset(m.preprocessing, preset, '--preprocess-preset'), { classNames: m.classNames?.length ? m.classNames : undefined });
   const only = v.image !== undefined ? intOpt(cmd, v, 'image', 0, 0) : undefined;
   if (only !== undefined && only >= set.n) throw new CodecError('InputError', `${cmd}: --image ${only} is out of range (${set.n} images).`);
   const [start, end] = only !== undefined ? [only, only + 1] : [0, set.n];
@@ -74,7 +78,7 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   }));
   const { k: nCh, fraction } = topChannels(scores, pct);
   if (v.json) {
-    console.log(JSON.stringify({ layer: layerName, source, mode, pct, kind, channels: r.channels, k: nCh, fraction, classNames: m.classNames, rows }, null, 2));
+    console.log(JSON.stringify({ layer: layerName, source, mode, dead: dead !== null, pct, kind, channels: r.channels, k: nCh, fraction, classNames: m.classNames, rows }, null, 2));
     return 0;
   }
   console.log(`# ${kind} ${nCh}/${channels} channels (${(100 * fraction).toFixed(1)}%) of ${source} mode ${mode} at ${layerName}: [${r.channels.join(', ')}]`);
