@@ -16,6 +16,7 @@ import { time } from './timing';
 import { fixMeasures } from './fixes';
 import { pytorchMeasures } from './pytorch/compare';
 import { conductanceMeasures, saeMeasures, type BenchRow } from './workload';
+import { completenessRows } from './completeness';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -114,6 +115,8 @@ async function main() {
   }
   if (backends.includes('wasm')) {
     await useNodeBackend('wasm');
+    // Completeness error |sum C - dF| / |dF| vs passes per integration rule (bench/completeness.ts; a few images).
+    for (const r of await completenessRows(quick, 'wasm')) add(r);
     for (const r of await pytorchMeasures(quick)) add(r);
   }
   const browser = args.includes('--no-browser') ? { rows: [], info: 'skipped (--no-browser)' } : browserSection();
