@@ -59,6 +59,7 @@ function HeatmapControls() {
   const setResolution = useApp((s) => s.setResolution);
   const showMask = useApp((s) => s.showMask);
   const setShowMask = useApp((s) => s.setShowMask);
+  const masking = showMask && resolution === 'input';
   return (
     <>
       <select value={resolution} onChange={(e) => setResolution(e.target.value as 'layer' | 'input')} aria-label="Heatmap resolution" data-testid="resolution" title="Layer: the mode's channels' contributions per position, upsampled. Input: gradient × input through those channels.">
@@ -66,10 +67,10 @@ function HeatmapControls() {
         <option value="input">input resolution</option>
       </select>
       <label className="check" title="The reference's masked recipe: |grad × input|, median-filtered, normalised, used as a mask">
-        <input type="checkbox" checked={showMask} onChange={(e) => setShowMask(e.target.checked)} disabled={resolution !== 'input'} /> mask
+        <input type="checkbox" checked={masking} onChange={(e) => setShowMask(e.target.checked)} disabled={resolution !== 'input'} data-testid="mask" /> mask
       </label>
-      <label title="Heatmap opacity">
-        <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Heatmap opacity" data-testid="opacity" />
+      <label title={masking ? 'The mask view shows the masked image, without the heatmap: opacity does not apply' : 'Heatmap opacity'}>
+        <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Heatmap opacity" data-testid="opacity" disabled={masking} />
       </label>
     </>
   );
@@ -86,8 +87,10 @@ function ImageView() {
   const over = useRef<HTMLCanvasElement>(null);
   const px = pixels.status === 'ready' ? pixels.data : null;
   const hm = heat.status === 'ready' ? heat.data : null;
-  useEffect(() => drawPixels(base.current, px, hm && showMask ? hm.mask : null), [px, hm, showMask]);
-  useEffect(() => drawHeat(over.current, showMask ? null : hm), [hm, showMask]);
+  // The mask exists at input resolution only; elsewhere the heatmap shows whatever the checkbox said.
+  const mask = showMask && hm?.mask ? hm.mask : null;
+  useEffect(() => drawPixels(base.current, px, mask), [px, mask]);
+  useEffect(() => drawHeat(over.current, mask ? null : hm), [hm, mask]);
   return (
     <div className="image-view">
       <div className="image-stack" style={{ width: VIEW, height: VIEW }} data-testid="image-view" data-heatmap={hm ? `${hm.layer}|${hm.mode}|${hm.image}|${hm.resolution}` : ''}>
@@ -103,7 +106,13 @@ function ImageView() {
         </div>
       )}
       {mode === null && <div className="small muted">Pick a mode to see its heatmap.</div>}
-      <Legend heat={hm} width={VIEW} />
+      {mask ? (
+        <div className="small muted" data-testid="mask-note">
+          Masked image (the reference's recipe: |gradient × input| of the mode's top channels, median-filtered, min-max normalised, gain 7, clipped): no heatmap, so no colour bar or opacity.
+        </div>
+      ) : (
+        <Legend heat={hm} width={VIEW} />
+      )}
     </div>
   );
 }
@@ -157,7 +166,9 @@ function Legend({ heat, width: VIEW }: { heat: HeatmapResult | null; width: numb
     d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', col(-m + 2 * m * t)));
     root.append('rect').attr('x', 8).attr('y', 2).attr('width', W - 16).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', '#999').attr('stroke-width', 0.5);
     const x = d3.scaleLinear().domain([-m, m]).range([8, W - 8]);
-    root.append('g').attr('class', 'axis').attr('transform', 'translate(0,12)').call(d3.axisBottom(x).ticks(3).tickFormat(d3.format('.2~g')));
+    // Ticks at -max, 0 and +max always (d3's nice ticks gave only "0" for a max of 0.479).
+    root.append('g').attr('class', 'axis').attr('transform', 'translate(0,12)').call(d3.axisBottom(x).tickValues([-m, 0, m]).tickFormat(d3.format('.2~g')))
+      .call((g) => g.selectAll('.tick text').attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')));
     root.append('title').text(`${heat.resolution === 'layer' ? 'contribution per position' : 'gradient × input'} of mode ${heat.mode}'s top channels (${heat.channels.join(', ')}); blue negative, red positive`);
   }, [heat, VIEW]);
   return <svg ref={svg} width={VIEW} height={30} className="legend" data-testid="legend" />;
