@@ -37,3 +37,26 @@ describe('Adam', () => {
     tf.dispose([a, b, ...g1, ...g2]);
   });
 });
+
+describe('Adam without synchronous reads', () => {
+  it('Adam.step() reads nothing back from the backend (tf.split did: a whole copy per variable on WASM)', () => {
+    const vars = [tf.variable(tf.ones([300, 40])), tf.variable(tf.ones([40])), tf.variable(tf.ones([40, 300]))];
+    const grads = vars.map((v) => tf.onesLike(v));
+    const opt = new Adam(vars, 0.01);
+    const backend = tf.backend();
+    const orig = backend.readSync.bind(backend);
+    let reads = 0;
+    backend.readSync = ((...a: Parameters<typeof orig>) => {
+      reads++;
+      return orig(...a);
+    }) as typeof backend.readSync;
+    try {
+      for (let i = 0; i < 3; i++) opt.step(grads);
+    } finally {
+      backend.readSync = orig;
+    }
+    expect(reads).toBe(0);
+    opt.dispose();
+    tf.dispose([...vars, ...grads]);
+  });
+});

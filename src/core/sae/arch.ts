@@ -26,6 +26,12 @@ export interface SaeArch {
   loss(w: TensorWeights, x: tf.Tensor2D, config: SaeConfig, ctx: ForwardContext): tf.Scalar;
   /** Applied to the variables after every optimizer step. */
   project?(w: Record<string, tf.Variable>): void;
+  /**
+   * Re-initialises the modes of `onehot` (R x K, one 1 a row: the mode revived toward row r)
+   * toward the normalised rows x (R x d) with residuals `residual` (R x d); returns, per changed
+   * variable, the keep mask (0 where re-initialised) for its optimizer moments. See revive.ts.
+   */
+  revive?(w: Record<string, tf.Variable>, x: tf.Tensor2D, residual: tf.Tensor2D, onehot: tf.Tensor2D, config: SaeConfig): Record<string, tf.Tensor>;
 }
 
 export const inference: ForwardContext = { training: false, nextSeed: () => 0 };

@@ -7,7 +7,7 @@
  * loss = mean (x - xhat)^2 + lambda * mean |atoms|.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ForwardContext, SaeArch, TensorWeights } from './arch';
+import { inference, type ForwardContext, type SaeArch, type TensorWeights } from './arch';
 import { constant, linear, xavierUniform } from './init';
 import { layerNorm } from './layerNorm';
 import { matMul } from './matmul';
@@ -37,6 +37,13 @@ function dropoutMask(shape: [number, number], rate: number, seed: number): tf.Te
   return tf.tidy(() => tf.randomUniform(shape, 0, 1, 'float32', seed).greaterEqual(rate).cast('float32').mul(1 / (1 - rate)));
 }
 
+/** The second hidden layer's output h2 (B x H), the input of the code layer. */
+function lastHidden(w: TensorWeights, x: tf.Tensor2D, config: SaeConfig, ctx: ForwardContext): tf.Tensor2D {
+  const rate = config.dropout!;
+  const h1 = hidden(x, w.w1, w.b1, w.g1, w.beta1, rate, ctx);
+  return hidden(h1, w.w2, w.b2, w.g2, w.beta2, rate, ctx);
+}
+
 export const stsae: SaeArch = {
   init(config: SaeConfig, random: () => number): SaeWeights {
     const { d, K } = config;
@@ -59,11 +66,24 @@ export const stsae: SaeArch = {
   },
 
   encode(w: TensorWeights, x: tf.Tensor2D, config: SaeConfig, ctx: ForwardContext): tf.Tensor2D {
-    const rate = config.dropout!;
-    const h1 = hidden(x, w.w1, w.b1, w.g1, w.beta1, rate, ctx);
-    const h2 = hidden(h1, w.w2, w.b2, w.g2, w.beta2, rate, ctx);
-    const c = matMul(h2, w.w3).sigmoid();
+    const c = matMul(lastHidden(w, x, config, ctx), w.w3).sigmoid();
     return hardThreshold(c, config.tau!) as tf.Tensor2D;
+  },
+
+  /**
+   * Mode k revived toward row x_r: its encoder column w3[:, k] = h2(x_r) * L / |h2(x_r)|^2, so
+   * its logit on x_r is L = logit((1 + tau) / 2) and its code there (1 + tau) / 2 (above tau);
+   * its atom = residual_r / ((1 + tau) / 2), so that code times atom is the residual.
+   */
+  revive(w: Record<string, tf.Variable>, x: tf.Tensor2D, residual: tf.Tensor2D, onehot: tf.Tensor2D, config: SaeConfig): Record<string, tf.Tensor> {
+    const c = (1 + config.tau!) / 2;
+    const L = Math.log(c / (1 - c));
+    const h2 = lastHidden(w, x, config, inference);
+    const col = h2.mul(tf.scalar(L).div(h2.square().sum(1, true).add(1e-12))); // R x H
+    const keepK = tf.scalar(1).sub(onehot.sum(0)); // K
+    w.w3.assign(w.w3.mul(keepK.reshape([1, -1])).add(tf.matMul(col, onehot, true, false)));
+    w.atoms.assign(w.atoms.mul(keepK.reshape([-1, 1])).add(tf.matMul(onehot, residual.div(c), true, false)));
+    return { w3: keepK.reshape([1, -1]), atoms: keepK.reshape([-1, 1]) };
   },
 
   decode(w: TensorWeights, z: tf.Tensor2D): tf.Tensor2D {

@@ -18,13 +18,21 @@ describe('STSAE threshold schedule', () => {
     const d = 16;
     const n = 400;
     const p = plantedDictionary({ nAtoms: 12, d, active: 2, n, lo: 0.8, hi: 1.2, seed: 3 });
-    const base = { kind: 'stsae' as const, K: 36, tau: 0.9, lr: 3e-3, batchSize: 128, maxEpochs: 40, patience: 40, seed: 2 };
-    const cold = await trainSae(p.data, n, d, base);
+    const base = { kind: 'stsae' as const, K: 36, tau: 0.9, lr: 3e-3, batchSize: 128, maxEpochs: 40, patience: 40, seed: 2, revive: false };
+    const cold = await trainSae(p.data, n, d, { ...base, tauWarmup: 0 });
     expect(cold.aliveModes.length).toBe(0);
+    // Dead-mode revival alone also brings modes back (each fires on the row it was revived toward).
+    const revived = await trainSae(p.data, n, d, { ...base, tauWarmup: 0, revive: true });
+    expect(revived.revived).toBeGreaterThan(0);
+    expect(revived.aliveModes.length).toBeGreaterThan(0);
+    expect(revived.r2Global).toBeGreaterThan(cold.r2Global + 0.2);
     const warm = await trainSae(p.data, n, d, { ...base, tauWarmup: 15 });
     expect(warm.config.tau).toBe(0.9);
     expect(warm.config.tauWarmup).toBe(15);
     expect(warm.bestEpoch).toBeGreaterThanOrEqual(15);
+    // The default (no tauWarmup given): the threshold warms up over 30% of the steps.
+    const byDefault = await trainSae(p.data, n, d, { kind: 'stsae', K: 36, tau: 0.9, seed: 2, revive: false, maxEpochs: 40 });
+    expect(byDefault.aliveModes.length).toBeGreaterThan(0);
     expect(warm.aliveModes.length).toBeGreaterThan(0);
     // This short run (40 epochs of 400 rows) reaches R^2 about 0.3 at tau 0.9; without the schedule it is <= 0.
     expect(warm.r2Global).toBeGreaterThan(0.2);

@@ -55,6 +55,16 @@ export const topk: SaeArch = {
     return tf.squaredDifference(x, topk.decode(w, topk.encode(w, x, config, { training: true, nextSeed: () => 0 }))).mean() as tf.Scalar;
   },
 
+  /** Mode k revived toward row r: atom and (tied) encoder column = the unit residual, bias 0. */
+  revive(w: Record<string, tf.Variable>, _x: tf.Tensor2D, residual: tf.Tensor2D, onehot: tf.Tensor2D): Record<string, tf.Tensor> {
+    const unit = unitRows(residual);
+    const keepK = tf.scalar(1).sub(onehot.sum(0));
+    w.atoms.assign(w.atoms.mul(keepK.reshape([-1, 1])).add(tf.matMul(onehot, unit, true, false)));
+    w.wEnc.assign(w.wEnc.mul(keepK.reshape([1, -1])).add(tf.matMul(unit, onehot, true, false)));
+    w.bEnc.assign(w.bEnc.mul(keepK));
+    return { atoms: keepK.reshape([-1, 1]), wEnc: keepK.reshape([1, -1]), bEnc: keepK };
+  },
+
   project(w: Record<string, tf.Variable>): void {
     tf.tidy(() => w.atoms.assign(unitRows(w.atoms)));
   },

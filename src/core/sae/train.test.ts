@@ -11,12 +11,14 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-// Small and fast: 8 dims, 300 rows, a few epochs.
+// Small and fast: 8 dims, 300 rows, a few epochs. These check the loop's mechanics, so the
+// schedule is plain: constant lr, no warm-ups, no revival (schedule.test.ts and revive.test.ts
+// check those).
 const d = 8;
 const n = 300;
 const { data } = plantedDictionary({ nAtoms: 12, d, active: 2, n, lo: 0.5, hi: 1.5, seed: 5 });
 const KINDS: SaeKind[] = ['stsae', 'topk'];
-const fast = { lr: 3e-3, batchSize: 64, topk: 2 };
+const fast = { lr: 3e-3, batchSize: 64, topk: 2, lrSchedule: 'constant' as const, lrWarmup: 0, tauWarmup: 0, revive: false };
 
 describe.each(KINDS)('trainSae (%s)', (kind) => {
   it('trainSae() is deterministic for a seed and differs across seeds', async () => {
@@ -94,10 +96,13 @@ describe.each(KINDS)('trainSae (%s)', (kind) => {
 });
 
 describe('trainSae options and errors', () => {
-  it('trainSae() defaults: K = 3d, H = d, tau 0.8, lambda 5e-5, lr 5e-5, batch 128, 300 epochs', async () => {
+  it('trainSae() defaults: K = 3d, H = d, tau 0.8 warmed up over 30% of 2000 steps, lambda 5e-5, lr 3e-3 cosine, batch 128', async () => {
     const sae = await trainSae(data, n, d, { maxEpochs: 0 });
     const c = sae.config;
-    expect([c.kind, c.K, c.hidden, c.tau, c.lambda, c.lr, c.batchSize, c.maxEpochs, c.valFraction]).toEqual(['stsae', 24, 8, 0.8, 5e-5, 5e-5, 128, 0, 0.1]);
+    expect([c.kind, c.K, c.hidden, c.tau, c.tauWarmupShare, c.tauStart, c.lambda, c.lr, c.lrSchedule, c.batchSize, c.steps, c.maxEpochs, c.valFraction, c.revive, c.restarts]).toEqual(['stsae', 24, 8, 0.8, 0.3, 0.5, 5e-5, 3e-3, 'cosine', 128, 2000, 0, 0.1, true, 1]);
+    expect(sae.stepsRun).toBe(0);
+    // K = 3d is capped at half the training rows for small sets: 40 rows, 36 fitted: 18.
+    expect((await trainSae(data.subarray(0, 40 * d), 40, d, { maxEpochs: 0 })).K).toBe(18);
     expect(sae.atoms.length).toBe(24 * d);
     // Xavier-uniform atoms: |a| <= sqrt(6 / (K + d)).
     expect(Math.max(...sae.atoms.map(Math.abs))).toBeLessThanOrEqual(Math.sqrt(6 / 32));

@@ -1,14 +1,20 @@
 /**
  * Training of a sparse autoencoder (STSAE or TopK) on (n x d) rows:
  *   1. normalise: x / std (global std of all entries) when `normalize`;
- *   2. seeded split into training and validation rows, seeded init;
- *   3. epochs of shuffled mini-batches with Adam, the kind's projection after each step, and a
- *      yield to the event loop every few batches;
- *   4. after each epoch the validation loss decides: a relative improvement (> minDelta) keeps a
- *      copy of the weights; lrPatience epochs without one halve the learning rate; patience
- *      epochs without one stop (stoppedEarly);
- *   5. the best weights are kept (also on abort: cancelled), then codes of all rows give the
- *      alive modes and the reconstruction R^2.
+ *   2. seeded split into training and validation rows; the default K is capped for small sets;
+ *   3. a schedule counted in optimizer steps (schedule.ts): shuffled mini-batches with Adam, the
+ *      learning rate warmed up and decayed, the STSAE threshold warmed up from tauStart to tau,
+ *      the kind's projection after each step and a yield to the event loop every few steps;
+ *   4. at each evaluation (a whole number of epochs) the validation loss decides: an improvement
+ *      (> minDelta, once the threshold has reached tau) keeps a copy of the weights; patience
+ *      evaluations without one stop (stoppedEarly); with the constant schedule lrPatience
+ *      evaluations without one halve the learning rate; during the first 60% of the steps, at most
+ *      once every 10% of them, dead modes are re-initialised (revive.ts);
+ *   5. `restarts` fits with successive seeds; the best validation loss wins;
+ *   6. the best weights are kept (also on abort: cancelled), then codes of all rows give the
+ *      alive modes and the reconstruction R^2 (all rows, and the validation rows alone).
+ * No tensor is read back synchronously: losses are summed on the device and read (async) at
+ * the evaluations only.
  */
 import * as tf from '@tensorflow/tfjs';
 import { check } from '../errors';
@@ -20,11 +26,17 @@ import { resolveConfig } from './config';
 import { checkData, globalStd, rowMean, shuffle, splitRows } from './data';
 import { ARCHS } from './kinds';
 import { reconstructionR2 } from './r2';
+import { reviveDeadModes } from './revive';
+import { makeSchedule } from './schedule';
 import { makeTrainedSae } from './trained';
 import type { SaeConfig, SaeHistory, SaeOptions, SaeWeights, TrainedSae } from './types';
 
 /** Rows per tensor chunk when evaluating the validation loss. */
 const EVAL_CHUNK = 2048;
+/** Dead modes are revived during this share of the steps (the rest lets them settle)... */
+const REVIVE_UNTIL = 0.6;
+/** ...at most once in this share of the steps (a revived mode needs time to find its rows). */
+const REVIVE_EVERY = 0.1;
 
 /**
  * Yields to the event loop so that a worker stays responsive (messages, cancel). setImmediate
@@ -49,22 +61,40 @@ function pause(): Promise<void> {
 /** Trains an SAE on `data` (n x d, row-major). See SaeOptions for every option and its default. */
 export async function trainSae(data: Float32Array, n: number, d: number, options: SaeOptions = {}): Promise<TrainedSae> {
   checkData('trainSae', data, n, d);
-  const config = resolveConfig(d, options);
+  const first = resolveConfig(d, options);
   const { onEpoch, signal, yieldEvery = 4 } = options;
   check(Number.isInteger(yieldEvery) && yieldEvery >= 1, () => `trainSae: yieldEvery must be an integer >= 1, but got ${yieldEvery}.`);
-  const random = rng(config.seed);
-  const std = config.normalize ? globalStd(data) : 1;
-  const { train, val } = splitRows(n, config.valFraction, random);
+  const random = rng(first.seed);
+  const std = first.normalize ? globalStd(data) : 1;
+  const { train, val } = splitRows(n, first.valFraction, random);
+  const config = resolveConfig(d, options, train.length);
   const arch = ARCHS[config.kind];
-  const init = arch.init(config, random, rowMean(data, d, train, std));
-  const run = await fit({ arch, config, init, data, n, std, train, val, random }, { onEpoch, signal, yieldEvery });
-  // Alive modes and R^2 over all rows given (training and validation).
-  const { weights, ...found } = run;
+  const mean = rowMean(data, d, train, std);
+  let run: FitResult | undefined;
+  for (let r = 0; r < config.restarts; r++) {
+    if (r > 0 && signal?.aborted) break;
+    // The first fit continues the split's random stream (as one fit always did); restarts use their own seeds.
+    const rand = r === 0 ? random : rng(config.seed + r);
+    const init = arch.init(config, rand, mean);
+    const got = await fit({ arch, config, init, data, n, std, train, val, random: rand }, { onEpoch, signal, yieldEvery });
+    if (!run || got.bestLoss < run.bestLoss) run = got;
+  }
+  // Alive modes and R^2 over all rows given (training and validation), and over the validation rows.
+  const { weights, bestLoss: _bestLoss, ...found } = run!;
   const model = makeTrainedSae({ format: 'codec-sae', version: 1, config, std, weights, summary: { ...found, r2Global: NaN, r2PerFeature: NaN, aliveModes: [] } });
   const z = await model.encodeAsync(data, n);
-  const r2 = reconstructionR2(data, await model.decodeAsync(z, n), n, d);
-  const summary = { ...found, r2Global: r2.global, r2PerFeature: r2.perFeature, aliveModes: aliveModes(z, n, config.K) };
+  const xhat = await model.decodeAsync(z, n);
+  const r2 = reconstructionR2(data, xhat, n, d);
+  const r2Val = val.length > 0 ? reconstructionR2(pick(data, val, d), pick(xhat, val, d), val.length, d).global : NaN;
+  const summary = { ...found, r2Val, r2Global: r2.global, r2PerFeature: r2.perFeature, aliveModes: aliveModes(z, n, config.K) };
   return makeTrainedSae({ format: 'codec-sae', version: 1, config, std, weights, summary });
+}
+
+/** The given rows of a row-major (n x d) array. */
+function pick(a: Float32Array, rows: Int32Array, d: number): Float32Array {
+  const out = new Float32Array(rows.length * d);
+  rows.forEach((r, i) => out.set(a.subarray(r * d, (r + 1) * d), i * d));
+  return out;
 }
 
 interface FitJob {
@@ -83,6 +113,10 @@ interface FitResult {
   weights: SaeWeights;
   history: SaeHistory;
   bestEpoch: number;
+  bestStep: number;
+  stepsRun: number;
+  revived: number;
+  bestLoss: number;
   stoppedEarly: boolean;
   cancelled: boolean;
 }
@@ -97,6 +131,7 @@ interface FitHooks {
 async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
   const { arch, config, init, data, n, std, train, val, random } = job;
   const { d } = config;
+  const sched = makeSchedule(config, train.length);
   const names = Object.keys(init);
   const vars: Record<string, tf.Variable> = {};
   for (const name of names) vars[name] = tf.tidy(() => tf.variable(tf.tensor(init[name].data, init[name].shape, 'float32')));
@@ -104,29 +139,35 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
   const adam = new Adam(names.map((k) => vars[k]), config.lr);
   const ctx: ForwardContext = { training: true, nextSeed: () => Math.floor(random() * 2 ** 31) };
   const history: SaeHistory = { trainLoss: [], valLoss: [], lr: [] };
-  const batch = Math.min(config.batchSize, train.length);
+  const { batch, steps, stepsPerEpoch } = sched;
+  const evalEpochs = sched.evalEvery / stepsPerEpoch;
   let best = tf.tidy(() => names.map((k) => vars[k].clone()));
   let bestEpoch = 0;
+  let bestStep = 0;
   let stoppedEarly = false;
   let cancelled = false;
+  let revived = 0;
   const lossOf = (rows: Int32Array) => evalLoss(arch, vars, X, rows, config);
-  // STSAE threshold schedule: the training threshold of each epoch; weights count from the epoch it reaches tau.
-  const warmup = Math.min(config.tauWarmup ?? 0, config.maxEpochs);
-  const trainConfig = (epoch: number): SaeConfig => (warmup > 0 && epoch < warmup ? { ...config, tau: config.tauStart! + ((config.tau! - config.tauStart!) * epoch) / warmup } : config);
-  let bestLoss = warmup > 0 ? Infinity : val.length > 0 ? await lossOf(val) : await lossOf(train);
+  let bestLoss = sched.tauWarmSteps > 0 ? Infinity : val.length > 0 ? await lossOf(val) : await lossOf(train);
   let sinceBest = 0;
   let sinceLrChange = 0;
+  let plateau = 1;
+  let lastRevive = 0;
+  let step = 0;
+  let sum: tf.Tensor = tf.scalar(0);
+  let rowsSeen = 0;
   try {
-    epochs: for (let epoch = 1; epoch <= config.maxEpochs; epoch++) {
-      const cfg = trainConfig(epoch);
+    epochs: for (let epoch = 1; step < steps; epoch++) {
       const order = shuffle(train.slice(), random);
-      let sum: tf.Tensor = tf.scalar(0);
-      for (let b = 0, step = 0; b < order.length; b += batch, step++) {
+      for (let b = 0; b < order.length && step < steps; b += batch) {
         if (hooks.signal?.aborted) {
-          sum.dispose();
           cancelled = true;
           break epochs;
         }
+        step++;
+        adam.lr = sched.lrAt(step) * plateau;
+        const tau = sched.tauAt(step);
+        const cfg = tau === config.tau ? config : { ...config, tau };
         const rows = order.subarray(b, Math.min(b + batch, order.length));
         const next = tf.tidy(() => {
           const xb = tf.gather(X, tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
@@ -136,45 +177,55 @@ async function fit(job: FitJob, hooks: FitHooks): Promise<FitResult> {
         });
         sum.dispose();
         sum = next;
+        rowsSeen += rows.length;
         arch.project?.(vars);
-        if ((step + 1) % hooks.yieldEvery === 0) await pause();
+        if (step % hooks.yieldEvery === 0) await pause();
       }
-      const trainLoss = (await sum.data())[0] / order.length;
+      if (epoch % evalEpochs !== 0 && step < steps) continue;
+      // An evaluation: losses, progress, the best weights, early stopping, revival.
+      const trainLoss = (await sum.data())[0] / Math.max(rowsSeen, 1);
       sum.dispose();
+      sum = tf.scalar(0);
+      rowsSeen = 0;
       const valLoss = val.length > 0 ? await lossOf(val) : trainLoss;
       history.trainLoss.push(trainLoss);
       history.valLoss.push(valLoss);
       history.lr.push(adam.lr);
-      hooks.onEpoch?.({ epoch, trainLoss, valLoss, lr: adam.lr });
-      if (cfg !== config) {
-        await pause();
-        continue;
-      }
-      if (valLoss < bestLoss * (1 - config.minDelta) || (bestLoss <= 0 && valLoss < bestLoss)) {
-        tf.dispose(best);
-        best = tf.tidy(() => names.map((k) => vars[k].clone()));
-        bestLoss = valLoss;
-        bestEpoch = epoch;
-        sinceBest = 0;
-        sinceLrChange = 0;
-      } else {
-        sinceBest++;
-        sinceLrChange++;
-        if (sinceBest >= config.patience) {
-          stoppedEarly = epoch < config.maxEpochs;
-          break;
-        }
-        if (sinceLrChange >= config.lrPatience) {
-          adam.lr *= config.lrFactor;
+      hooks.onEpoch?.({ epoch, step, steps, trainLoss, valLoss, lr: adam.lr });
+      if (step >= sched.tauWarmSteps) {
+        if (valLoss < bestLoss * (1 - config.minDelta) || (bestLoss <= 0 && valLoss < bestLoss)) {
+          tf.dispose(best);
+          best = tf.tidy(() => names.map((k) => vars[k].clone()));
+          bestLoss = valLoss;
+          bestEpoch = epoch;
+          bestStep = step;
+          sinceBest = 0;
           sinceLrChange = 0;
+        } else {
+          sinceBest++;
+          sinceLrChange++;
+          if (sinceBest >= config.patience) {
+            stoppedEarly = step < steps;
+            break;
+          }
+          if (config.lrSchedule === 'constant' && sinceLrChange >= config.lrPatience) {
+            plateau *= config.lrFactor;
+            sinceLrChange = 0;
+          }
         }
+      }
+      if (config.revive && step < REVIVE_UNTIL * steps && step - lastRevive >= REVIVE_EVERY * steps) {
+        lastRevive = step;
+        const tau = sched.tauAt(step);
+        revived += await reviveDeadModes({ arch, vars, names, adam, X, train, config: tau === config.tau ? config : { ...config, tau }, random });
       }
       await pause();
     }
     const weights: SaeWeights = {};
     for (const [i, k] of names.entries()) weights[k] = { data: Float32Array.from(await best[i].data()), shape: init[k].shape.slice() };
-    return { weights, history, bestEpoch, stoppedEarly, cancelled };
+    return { weights, history, bestEpoch, bestStep, stepsRun: step, revived, bestLoss, stoppedEarly, cancelled };
   } finally {
+    sum.dispose();
     tf.dispose(best);
     tf.dispose(Object.values(vars));
     X.dispose();
