@@ -1,0 +1,76 @@
+/**
+ * A researcher's own model as some converters ship it (#17): the shard named `group1-shard1of1`,
+ * no `.bin`. Upload, analyze, export the view on screen, and import the zip in a fresh browser
+ * context (nothing cached there): the model comes from the zip (its shards as model.json names
+ * them), the view is the exported one, and heatmap and ablation work.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setSteps } from './lib/app.mjs';
+import { expect, FIXTURES, shot, state, test, until } from './lib/harness.mjs';
+
+/** tiny-model with its shard renamed to group1-shard1of1 (model.json's paths follow). */
+function extensionlessModel() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codec-noext-'));
+  const src = path.join(FIXTURES, 'tiny-model');
+  const json = JSON.parse(readFileSync(path.join(src, 'model.json'), 'utf8'));
+  for (const g of json.weightsManifest) g.paths = g.paths.map((p) => p.replace(/\.bin$/, ''));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'model.json'), JSON.stringify(json));
+  copyFileSync(path.join(src, 'group1-shard1of1.bin'), path.join(dir, 'group1-shard1of1'));
+  copyFileSync(path.join(src, 'card.json'), path.join(dir, 'card.json'));
+  return ['model.json', 'group1-shard1of1', 'card.json'].map((f) => path.join(dir, f));
+}
+
+const viewOf = (page) => state(page, (s) => ({ layer: s.layer, source: s.source, mode: s.mode, image: s.image, kind: s.ablKind, pct: s.ablPct }));
+const ablKey = (v) => `${v.layer}|${v.source}|${v.mode}|${v.image}|${v.kind}|${v.pct}`;
+const ablDrawn = (page, key) => until(async () => (await page.locator(`[data-testid="abl-bars"][data-key="${key}"] g.abl-row`).count()) > 0, `the ablation bars for ${key}`, 30000);
+
+test('a model with extension-less shards: export then import keeps the model and the view', async ({ page, context, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=none');
+  await until(() => state(page, (s) => s.backend !== null), 'the backend report', 20000);
+  await page.setInputFiles('[data-testid="model-input"]', extensionlessModel());
+  await until(() => state(page, (s) => s.model !== null && s.job.kind === 'idle'), 'the extension-less model to load', 30000);
+  await page.setInputFiles('[data-testid="images-folder-input"]', path.join(FIXTURES, 'images'));
+  await until(() => state(page, (s) => s.images !== null && s.job.kind === 'idle'), 'the images to load');
+  await setSteps(page, 6, false, true);
+  // One layer keeps the run short on a busy machine (the deepest analyzable one).
+  await page.evaluate(() => {
+    const s = window.__codec.store.getState();
+    s.setSettings({ layers: s.model.layers.filter((l) => l.analyzable).slice(-1).map((l) => l.name) });
+  });
+  await page.click('[data-testid="analyze"]');
+  await until(() => state(page, (s) => s.job.kind === 'idle' && s.analysis?.origin === 'analysis'), 'the analysis to finish', 120000);
+  // A view other than the default: the second mode of the deepest layer with modes, image 5, preserve 40%.
+  const layer = await state(page, (s) => [...s.analysis.layers].reverse().find((l) => l.modes.contributions > 1)?.name ?? null);
+  expect(layer, 'a layer with two or more contribution modes');
+  await page.evaluate((layer) => window.__codec.store.setState({ layer, image: 5 }), layer);
+  await until(async () => (await page.locator('[data-testid="modes-contributions"] .mode-card').count()) > 1, 'two mode cards');
+  await page.locator('[data-testid="modes-contributions"] .mode-card').nth(1).click();
+  await page.evaluate(() => window.__codec.store.setState({ ablKind: 'preserve', ablPct: 40, ablCommitted: 40 }));
+  const v = await viewOf(page);
+  expect(v.layer === layer && v.image === 5 && v.kind === 'preserve' && v.pct === 40 && v.mode !== null, `the view set: ${JSON.stringify(v)}`);
+  await ablDrawn(page, ablKey(v));
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30000 }), page.click('[data-testid="export-bundle"]')]);
+  const zip = path.join(mkdtempSync(path.join(os.tmpdir(), 'codec-export-')), download.suggestedFilename());
+  await download.saveAs(zip);
+
+  // A fresh context: no model loaded, no last session; the zip alone.
+  const fresh = await (await context.browser().newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  try {
+    await fresh.goto(baseUrl + '?demo=none');
+    await until(() => state(fresh, (s) => s.backend !== null), 'the backend report (fresh page)', 20000);
+    await fresh.setInputFiles('[data-testid="bundle-input"]', zip);
+    await until(() => state(fresh, (s) => s.analysis?.origin === 'files' && s.job.kind === 'idle'), 'the imported bundle', 30000);
+    const got = await state(fresh, (s) => ({ hasModel: s.analysis.hasModel, messages: s.messages.map((m) => m.message) }));
+    expect(got.hasModel, `the zip's model loaded (shard without .bin): ${JSON.stringify(got.messages)}`);
+    const after = await viewOf(fresh);
+    expect(JSON.stringify(after) === JSON.stringify(v), `the exported view is restored: ${JSON.stringify(after)} vs ${JSON.stringify(v)}`);
+    await until(() => state(fresh, (s) => s.heatmap.status === 'ready'), 'the heatmap from the imported bundle', 30000);
+    await ablDrawn(fresh, ablKey(v));
+    await shot(fresh, 'import-extensionless');
+  } finally {
+    await fresh.context().close();
+  }
+}, { timeout: 300000 });
