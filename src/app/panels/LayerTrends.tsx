@@ -12,7 +12,7 @@ import { fmt2 } from '../draw/format';
 import { useSize } from '../draw/useSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
-import { layerCompletenessText } from './completenessText';
+import { layerCompletenessShort, layerCompletenessText } from './completenessText';
 import { NoAnalysis, Panel, PanelState } from './PanelState';
 
 type Metric = { key: string; title: string; tip: string; contrib: (l: LayerView) => number | null; act?: (l: LayerView) => number | null; domain?: [number, number] };
@@ -74,8 +74,14 @@ export function LayerTrends() {
         )}
       </div>
       {analysis && layers.some((l) => l.name === layer) && (
-        <div className="small completeness-line" data-testid="layer-completeness" title="Completeness: at a cut layer the contributions should sum to ΔF = F(x) − F(x₀); the plain error |ΣC − ΔF| / |ΔF| says how far the path integral is from converged (docs/completeness.md)">
-          {layerCompletenessText(layers.find((l) => l.name === layer)!, analysis.settings)}
+        <div
+          className="small completeness-line"
+          style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', fontSize: 11 }}
+          data-testid="layer-completeness"
+          data-full={layerCompletenessText(layers.find((l) => l.name === layer)!, analysis.settings)}
+          title={`${layerCompletenessText(layers.find((l) => l.name === layer)!, analysis.settings)}\n\nAt a cut layer the contributions should sum to ΔF = F(x) − F(x₀); the plain error |ΣC − ΔF| / |ΔF| says how far the path integral is from converged (docs/completeness.md).`}
+        >
+          {layerCompletenessShort(layers.find((l) => l.name === layer)!, analysis.settings)}
         </div>
       )}
     </Panel>

@@ -8,7 +8,19 @@ import type { BundleSummary, LayerView } from '../../worker/api';
 const pct = (v: number) => `${(100 * v).toFixed(v < 0.1 ? 1 : 0)}%`;
 const num = (v: number) => (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) : v.toPrecision(2));
 
-/** One layer's summary line, for the layer trends panel. */
+/** One layer's short line (the panel's visible text; layerCompletenessText is its tooltip). */
+export function layerCompletenessShort(l: LayerView, settings: BundleSummary['settings']): string {
+  const m = l.metrics;
+  if (!l.isCut) return `${l.name}: not a cut, no completeness check`;
+  if (m.completenessMedian === null) return m.completenessSymmetricMedian != null ? `${l.name}: plain completeness error not stored (old bundle); symmetric (extra) ${pct(m.completenessSymmetricMedian)}` : `${l.name}: no completeness stored`;
+  const steps = l.stepsUsed?.length ? `steps until converged, median ${[...l.stepsUsed].sort((a, b) => a - b)[l.stepsUsed.length >> 1]}` : `${settings.steps} steps`;
+  const parts = [`completeness error |ΣC − ΔF| / |ΔF| at ${l.name}: median ${pct(m.completenessMedian)}${m.completenessP90 != null ? `, p90 ${pct(m.completenessP90)}` : ''}${m.completenessMedian > 0.05 ? ' (not converged)' : ''}`, steps];
+  if (m.completenessTiny) parts.push(`${m.completenessTiny} tiny |ΔF|`);
+  if (m.completenessSymmetricMedian != null) parts.push(`symmetric (extra) ${pct(m.completenessSymmetricMedian)}`);
+  return parts.join(' · ');
+}
+
+/** One layer's summary, in full, for the layer trends panel. */
 export function layerCompletenessText(l: LayerView, settings: BundleSummary['settings']): string {
   const m = l.metrics;
   if (!l.isCut) return `${l.name} is not a cut (a path bypasses it), so its contributions need not sum to ΔF: no completeness check.`;
