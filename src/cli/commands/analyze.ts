@@ -20,6 +20,7 @@ import { loadHookableFromDisk, readModelFiles } from '../modelFiles';
 import { useNodeBackend } from '../nodeBackend';
 import { printMetricsTable } from './report';
 import { stepsOptions } from './stepsOption';
+import { saeProgressLine } from '../saeProgress';
 
 export const ANALYZE_OPTIONS = {
   model: { type: 'string' },
@@ -39,6 +40,7 @@ export const ANALYZE_OPTIONS = {
   'sae-on': { type: 'string' },
   'sae-extra': { type: 'string' },
   'sae-epochs': { type: 'string' },
+  'sae-steps': { type: 'string' },
   'sae-lr': { type: 'string' },
   K: { type: 'string' },
   tau: { type: 'string' },
@@ -89,6 +91,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const files = await readModelFiles(modelPath);
   const sha256 = await modelHash(files, path.basename(modelPath));
   const progress = progressLine(cmd);
+  const saeProgress = saeProgressLine(cmd);
   const t0 = Date.now();
   const res = await analyze(exec, set, {
     layers,
@@ -103,7 +106,9 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     K: v.K ? intOpt(cmd, v, 'K', 0, 1) : undefined,
     tau: v.tau ? numOpt(cmd, v, 'tau', 0.8) : undefined,
     saeEpochs: v['sae-epochs'] ? intOpt(cmd, v, 'sae-epochs', 0, 1) : undefined,
-    saeLr: v['sae-lr'] ? numOpt(cmd, v, 'sae-lr', 5e-5) : undefined,
+    saeSteps: v['sae-steps'] ? intOpt(cmd, v, 'sae-steps', 0, 1) : undefined,
+    saeLr: v['sae-lr'] ? numOpt(cmd, v, 'sae-lr', 3e-3) : undefined,
+    onSaeEpoch: saeProgress,
     saeExtra: extra,
     sweep: Boolean(v.sweep),
     sweepPerClass: v['sweep-per-class'] ? intOpt(cmd, v, 'sweep-per-class', 50, 1) : undefined,

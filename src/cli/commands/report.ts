@@ -3,6 +3,7 @@ import type { BundleManifest } from '../../core/bundle/manifest';
 import { parse } from '../args';
 import { readBundleFromDisk } from '../bundleFiles';
 import { COMPLETENESS_HEADER, completenessCell, completenessLines } from '../completenessReport';
+import { saeQualityLines, saeQualityRows } from '../saeQualityReport';
 
 const f = (v: number | null | undefined, d = 3) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(d));
 
@@ -40,6 +41,7 @@ export function printMetricsTable(m: BundleManifest, out: (s: string) => void = 
     );
   }
   for (const line of completenessLines(m)) out(line);
+  for (const line of saeQualityLines(m)) out(line);
   if (m.sweeps?.length) {
     out('');
     out('| layer | source | mode | target class | AUC target | AUC off | selectivity | trials (skipped) |');
@@ -57,7 +59,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const bundle = await readBundleFromDisk(positionals[0]);
   const m = bundle.manifest;
   if (values.json) {
-    console.log(JSON.stringify({ model: m.model, settings: m.settings, images: m.images.length, layers: metricsRows(m), sweeps: m.sweeps ?? [] }, null, 2));
+    console.log(JSON.stringify({ model: m.model, settings: m.settings, images: m.images.length, layers: metricsRows(m), saeQuality: saeQualityRows(m), sweeps: m.sweeps ?? [] }, null, 2));
     return 0;
   }
   console.log(`bundle: ${positionals[0]}  model: ${m.model.name ?? m.model.path}  images: ${m.images.length}  method: ${m.settings.method}, target ${m.settings.target}, ${m.settings.stepsAuto ? `steps until converged (cap ${m.settings.steps})` : `${m.settings.steps} steps`}, baseline ${m.settings.baseline}, backend ${m.settings.backend}`);

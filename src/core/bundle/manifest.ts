@@ -6,6 +6,7 @@
 import type { LogitsInfo } from '../model/logits';
 
 import type { CompletenessArrays, CompletenessMetrics, StepsAuto } from './completenessRecord';
+import type { FitQuality } from '../sae/fitQuality';
 
 export type DType = 'float32' | 'float16' | 'int32' | 'uint8' | 'uint16';
 
@@ -81,6 +82,10 @@ export interface SaeConfigRecord {
   stoppedEarly: boolean;
   /** Vectors the SAE was trained on (the bundle's images plus any extra training set). */
   trainSamples?: number;
+  /** Optimizer steps the fit ran (epochs above count evaluations of the loss). */
+  steps?: number;
+  /** How good the fit is: validation R^2, residual share, alive/dead, near-duplicates, mark and warning (core/sae/fitQuality.ts). */
+  quality?: FitQuality;
 }
 
 export interface SaeRecord {

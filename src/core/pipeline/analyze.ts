@@ -39,7 +39,9 @@ export interface AnalyzeOptions {
   K?: number;
   tau?: number;
   saeEpochs?: number;
-  /** SAE learning rate (default the paper's 5e-5). */
+  /** SAE optimizer steps (default the trainer's, core/sae/schedule.ts). */
+  saeSteps?: number;
+  /** SAE learning rate (default the trainer's). */
   saeLr?: number;
   /** Also train the SAEs on this set's vectors (e.g. the full test set), storing codes only for `set`. */
   saeExtra?: InputSet;
@@ -53,7 +55,7 @@ export interface AnalyzeOptions {
   /** Memory budget of one pass's tensors, which sizes the alpha chunk (default 256 MiB). */
   memoryBudgetBytes?: number;
   /** Per-epoch progress of each SAE (the loss curve). */
-  onSaeEpoch?: (p: { layer: string; source: string; epoch: number; trainLoss: number; valLoss: number }) => void;
+  onSaeEpoch?: (p: { layer: string; source: string; epoch: number; step?: number; steps?: number; trainLoss: number; valLoss: number }) => void;
   classNames?: string[];
   preprocessing: Preprocessing;
   model: { path: string; sha256: string; name?: string };
@@ -132,7 +134,9 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
         K: options.K,
         tau: options.tau,
         epochs: options.saeEpochs,
+        steps: options.saeSteps,
         lr: options.saeLr,
+        dF: col.F.map((f, i) => f - col.F0[i]),
         onEpoch: options.onSaeEpoch ? (p) => options.onSaeEpoch!({ layer: l.name, ...p }) : undefined,
         seed,
         signal,

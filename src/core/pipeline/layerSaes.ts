@@ -8,6 +8,7 @@ import type { LayerMetrics, Reduction, SaeKind, SaeRecord, SaeSource } from '../
 import type { BundleWriter } from '../bundle/writer';
 import { bestClassCorrMedian, classCorrelation } from '../metrics';
 import { trainSae } from '../sae';
+import { fitQuality, medianResidualShare } from '../sae/fitQuality';
 import type { CollectedLayer } from './collect';
 
 export interface FittedSae {
@@ -33,10 +34,14 @@ export interface LayerSaeOptions {
   K?: number;
   tau?: number;
   epochs?: number;
+  /** Optimizer steps of each fit (default the trainer's). */
+  steps?: number;
   lr?: number;
   seed: number;
   signal?: AbortSignal;
-  onEpoch?: (p: { source: string; epoch: number; trainLoss: number; valLoss: number }) => void;
+  /** F(x) - F(x0) of the bundle's images: the residual share of contribution dictionaries. */
+  dF?: Float32Array;
+  onEpoch?: (p: { source: string; epoch: number; step?: number; steps?: number; trainLoss: number; valLoss: number }) => void;
 }
 
 function vectors(l: CollectedLayer, source: SaeSource, reduction: Reduction): { data: Float32Array; d: number } {
@@ -79,6 +84,7 @@ export async function fitLayerSaes(
       K: opts.K,
       tau: opts.tau,
       maxEpochs: opts.epochs,
+      steps: opts.steps,
       lr: opts.lr,
       seed: opts.seed,
       signal: opts.signal,
@@ -89,6 +95,9 @@ export async function fitLayerSaes(
     const cc = labels ? classCorrelation(codes, n, K, labels, numClasses) : null;
     const alive = sae.aliveModes;
     const sub = `${dir}/sae_${source === 'contributions' ? 'contrib' : 'act'}`;
+    const residualShare = source === 'contributions' && opts.dF ? medianResidualShare(codes, sae.atoms, sae.std, opts.dF) : null;
+    const r2 = Number.isFinite(sae.r2Val) ? sae.r2Val! : sae.r2Global;
+    const quality = fitQuality({ r2, residualShare, alive, K, d: own.d, atoms: sae.atoms, steps: sae.stepsRun ?? 0, n: nTrain });
     const record: SaeRecord = {
       config: {
         kind: opts.kind,
@@ -108,6 +117,8 @@ export async function fitLayerSaes(
         r2PerFeature: sae.r2PerFeature,
         stoppedEarly: sae.stoppedEarly,
         trainSamples: nTrain,
+        steps: sae.stepsRun,
+        quality,
       },
       aliveModes: alive,
       arrays: {
