@@ -12,6 +12,7 @@ import type { InputSet } from '../core/pipeline/imageBatch';
 import type { FileEntry, ImageOptions, ImageSetInfo, Preprocessing, SpriteData } from './api';
 import { readImageHeader } from './imageHeader';
 import { sha256Hex } from './model';
+import { labelsAgainstModel } from './folderLabels';
 
 export interface LoadedImages {
   set: InputSet;
@@ -87,7 +88,7 @@ export function makeSprite(set: InputSet, p: Preprocessing, maxCell = 48): Sprit
 /** How far into a JPEG its frame header (and so its size) is looked for before decoding. */
 const JPEG_HEADER_SCAN = 8 * 2 ** 20;
 
-export async function loadImages(entries: FileEntry[], p: Preprocessing, modelClassNames: string[] | null, options: ImageOptions = {}): Promise<LoadedImages> {
+export async function loadImages(entries: FileEntry[], p: Preprocessing, modelClassNames: string[] | null, options: ImageOptions = {}, outputs?: number): Promise<LoadedImages> {
   const { maxPixels = 50e6, maxImages = 5000 } = options;
   const skipped: { file: string; reason: string }[] = [];
   let classNames = modelClassNames;
@@ -162,10 +163,12 @@ export async function loadImages(entries: FileEntry[], p: Preprocessing, modelCl
     k++;
   }
   if (k === 0) fail(`images: none of the ${accepted.length} images could be decoded (${skipped[0]?.file}: ${skipped[0]?.reason}).`);
-  const labels = labelsFor(names, csv, classNames);
+  // Labels against the model's classes, with a note on what matched (folderLabels.ts).
+  const labels = labelsAgainstModel(names, csv, classNames, outputs, classFile?.name ?? null);
   const notes: ImageSetInfo['notes'] = [];
+  if (labels.note) notes.push(labels.note);
   if (classFile) notes.push({ level: 'info', title: 'Images', message: `class names from ${classFile.name} (${classFile.count})${classFile.ignored.length ? `; ignored ${classFile.ignored.join(', ')} (name the class list classes.txt to pick it)` : ''}` });
-  if (!labels.labels) notes.push({ level: labels.given ? 'warning' : 'info', title: 'No labels', message: `no labels: ${labels.why}; class-based views (accuracy, class matrix, misclassified filter) stay empty` });
+  if (!labels.labels && !labels.note) notes.push({ level: labels.given ? 'warning' : 'info', title: 'No labels', message: `no labels: ${labels.why}; class-based views (accuracy, class matrix, misclassified filter) stay empty` });
   const set: InputSet = { data: data.subarray(0, k * per), n: k, height: p.height, width: p.width, channels: p.channels, names, labels: labels.labels ?? undefined };
   const outNames = labels.classNames ?? classNames;
   const hash = await imageSetHash(set.data, p, names, labels.labels ?? null, outNames);
