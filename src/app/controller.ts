@@ -11,6 +11,7 @@ import type { AppStore } from './store/store';
 import { errorText, WorkerClient } from './workerClient';
 import { OpQueue } from './opQueue';
 import { isRetinaHash } from './retina/route';
+import { defaultLayers } from './defaultLayers';
 import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { analysisTag, onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
 
@@ -292,7 +293,8 @@ export class Controller {
       this.linkMode = r.mode !== null && r.layer ? { layer: r.layer, mode: r.mode } : null;
       const showAct = r.source === 'activations' || view.act ? { showActivations: true } : view.act === false ? { showActivations: false } : {};
       const display = { ...(view.res ? { resolution: view.res } : {}), ...(view.mask !== undefined ? { showMask: view.mask } : {}), ...(view.sort ? { sort: view.sort } : {}) };
-      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct, ...display });
+      // A link's mode stands; a link without one shows its image's largest-share mode.
+      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct, ...display, followImage: r.mode === null ? r.image : null });
     } finally {
       this.restoring = false;
     }
@@ -364,6 +366,12 @@ export class Controller {
       this.s.setAnalysis(summary);
       this.client.bundle = { files };
       this.forgetSession();
+      if (summary.modelNote) this.s.pushMessage({ level: 'warning', title: 'Bundle', message: summary.modelNote, analysisId: summary.id });
+      // An exported bundle reopens at the view it was exported at (view.json, worker/bundleView.ts).
+      if (summary.view) {
+        this.pendingView = { ...parseHash(summary.view).view, bundle: undefined, analysis: undefined };
+        this.applyPendingView();
+      }
     } catch (e) {
       this.error('Could not open the bundle', e);
     } finally {
@@ -388,7 +396,7 @@ export class Controller {
 
   /**
    * Loads a model in the worker, remembers where it came from (for a restarted worker), and resets
-   * the store for it: no images yet, the card's preprocessing, every analyzable layer picked. On
+   * the store for it: no images yet, the card's preprocessing, a few sensible layers picked (defaultLayers.ts). On
    * failure the previous model and analysis stay.
    */
   private useModel(what: string, load: () => Promise<ModelInfo>, from: { files: FileEntry[] | null; url: string | null }): Promise<boolean> {
@@ -406,7 +414,7 @@ export class Controller {
       this.s.setModel(info);
       this.s.setImages(null);
       this.s.setPreprocessing({});
-      this.s.setSettings({ layers: info.layers.filter((l) => l.analyzable).map((l) => l.name) });
+      this.s.setSettings({ layers: defaultLayers(info.layers) }); // a few sensible layers (defaultLayers.ts), not all
       this.s.clearMessages('error');
       return true;
     } catch (e) {
@@ -745,10 +753,23 @@ export class Controller {
     );
   }
 
+  /**
+   * ms per image and path point of the loaded model at `layer` (a one-image probe in the worker,
+   * speedProbe.ts), for the estimate next to Analyze; null when it cannot run. Queued like the
+   * loads, so it never runs while the model or images change.
+   */
+  speedProbe(layer: string): Promise<number | null> {
+    return this.ops.run(async () => {
+      if (this.s.job.kind !== 'idle') return null;
+      return (await this.client.api.speedProbe(layer).catch(() => null))?.msPerPoint ?? null;
+    }, null);
+  }
+
   /** The current analysis as a zip download. */
   async exportBundle(): Promise<{ bytes: Uint8Array; name: string } | null> {
     try {
-      const bytes = await this.client.api.exportBundle();
+      const { bundle: _b, analysis: _a, ...view } = parseHash(this.currentHash()).view;
+      const bytes = await this.client.api.exportBundle(serializeView(view));
       const name = `${(this.s.analysis?.modelName ?? 'codec').replace(/[^\w.-]+/g, '_')}-bundle.zip`;
       return { bytes, name };
     } catch (e) {
@@ -774,14 +795,23 @@ export class Controller {
         this.requestSweep(false);
         this.writeHash();
       }
-      // A fresh grid without the picked mode: pick its first mode (by the current sort).
       const g = s.source === 'activations' ? s.actGrid : s.grid;
+      const d = s.decomposition;
+      // An image picked on its own: once its decomposition and the grid are there, show its
+      // largest-share mode (a mode that does not act on the image shows nothing of it).
+      if (s.followImage !== null && s.followImage === s.image && d.status === 'ready' && d.data.image === s.image && d.data.layer === s.layer && d.data.source === s.source && g.status === 'ready' && g.data.layer === s.layer && g.data.source === s.source) {
+        const top = d.data.bars[0]?.mode;
+        if (top !== undefined && g.data.cards.some((c) => c.id === top)) s.pickMode(top, s.source);
+        else this.store.setState({ followImage: null });
+      }
+      // A fresh grid without the picked mode: pick its first mode (by the current sort).
       if (g.status === 'ready' && g.data.layer === s.layer && g.data.cards.length && (s.mode === null || !g.data.cards.some((c) => c.id === s.mode))) {
         const first = sortCards(g.data.cards, s.sort)[0];
         const lm = this.linkMode;
         if (lm && lm.layer === s.layer && lm.mode === s.mode) s.pushMessage({ level: 'warning', title: 'Link', message: `link: mode ${lm.mode} of ${lm.layer} is not an alive mode; showing mode ${first.id}.`, analysisId: s.analysis?.id });
         this.linkMode = null;
-        s.pickMode(first.id, g.data.source);
+        // A stand-in pick: an image's largest-share mode still replaces it when it is known.
+        this.store.setState({ mode: first.id, source: g.data.source });
       }
     });
   }

@@ -244,6 +244,10 @@ export interface BundleSummary {
   /** A layer whose SAE training the cancel cut short (its best model so far is kept, not cached). */
   cutShort: string | null;
   createdAt: string;
+  /** An imported bundle: why its model could not be loaded (a missing shard, ...), when it could not. */
+  modelNote?: string | null;
+  /** An imported bundle: the view it was exported at (a hash, `#layer=...&mode=...`), if it carries one. */
+  view?: string | null;
 }
 
 export interface ModeCard {
@@ -326,8 +330,15 @@ export interface HeatmapResult extends HeatmapRequest {
   values: Float32Array;
   height: number;
   width: number;
-  /** Max |value| (the colour scale is symmetric around 0). */
+  /** Max |value| of this map. */
   maxAbs: number;
+  /**
+   * The colour scale (symmetric around 0): one per image, the largest |value| over the maps of
+   * `scaleOver` (layer resolution: every alive mode at the layer; input resolution: this mode and
+   * the image's largest-share mode), so a mode that barely acts on the image draws faint.
+   */
+  scale: number;
+  scaleOver: 'this mode' | 'every alive mode' | "this mode and the image's largest-share mode";
   /** The mode's channels summed. */
   channels: number[];
   /** The reference's masked recipe (0..1 per pixel), input resolution only. */
@@ -469,7 +480,10 @@ export interface WorkerApi {
   /** The ablation sweeps of a contribution mode and its closest activation mode (bundle's, or computed). */
   sweep(layer: string, mode: number, compute: boolean, onProgress?: (done: number, total: number) => void): Promise<SweepView>;
   /** The current analysis as a zip (with the model and the image pixels when at hand). */
-  exportBundle(): Promise<Uint8Array>;
+  /** Times one image through one gradient pass at `layer` (speedProbe.ts), for the estimate before Analyze. */
+  speedProbe(layer: string): Promise<{ msPerPoint: number; points: number; layer: string }>;
+  /** `view`: the view on screen (a hash without bundle/analysis), written as view.json so an import reopens it. */
+  exportBundle(view?: string): Promise<Uint8Array>;
   /** Times one conv + gradient step (8x32x32x16 input, 32 filters) on the running backend. */
   probe(sync?: boolean): Promise<{ backend: BackendName; msPerStep: number }>;
   /** Test hook: models alive in the worker (held by a slot or by work in flight). */

@@ -28,7 +28,17 @@ export interface HeatmapContext {
   steps: number;
   /** The analysis' baseline (layer-resolution maps use it, as the analysis did). */
   baseline: 'zeros' | 'blur';
+  /** Every alive mode's atom at the layer: at layer resolution the colour scale is the largest |value| over their maps. */
+  scaleAtoms?: Float32Array[];
+  /** The image's largest-share mode's atom (null: it is this mode): at input resolution the scale covers its map too. */
+  anchorAtom?: Float32Array | null;
 }
+
+const maxAbsOf = (v: Float32Array): number => {
+  let m = 0;
+  for (const x of v) if (Math.abs(x) > m) m = Math.abs(x);
+  return m;
+};
 
 /** The mode's top channels by the atom's signed entries (ei atoms: both halves summed). */
 export function modeChannels(atom: Float32Array, channels: number, count = HEATMAP_CHANNELS): number[] {
@@ -56,8 +66,23 @@ async function layerMap(ctx: HeatmapContext, key: string, layer: string): Promis
   }
 }
 
+const anchorCache = new Map<string, number>();
+
+/** Max |value| of the input-resolution map through `channels` (the image's largest-share mode; cached per image and layer). */
+async function anchorMax(ctx: HeatmapContext, x: tf.Tensor4D, layer: string, key: string, channels: number[]): Promise<number> {
+  const k = `${key}|${channels.join(',')}`;
+  const hit = anchorCache.get(k);
+  if (hit !== undefined) return hit;
+  const r = await inputModeMap(ctx.exec, x, layer, channels, ctx.target, Math.max(0, ctx.targetClass));
+  const m = maxAbsOf(r.signed);
+  if (anchorCache.size > 256) anchorCache.delete(anchorCache.keys().next().value!);
+  anchorCache.set(k, m);
+  return m;
+}
+
 export function clearHeatmapCache(): void {
   mapCache.clear();
+  anchorCache.clear();
 }
 
 export async function computeHeatmap(ctx: HeatmapContext, req: HeatmapRequest, cacheKey: string): Promise<HeatmapResult> {
@@ -68,10 +93,20 @@ export async function computeHeatmap(ctx: HeatmapContext, req: HeatmapRequest, c
   let values: Float32Array;
   let mask: Float32Array | null = null;
   let resolution = req.resolution;
+  // One colour scale per image (in the map's units), so that a mode's strength on the image shows:
+  // a mode that barely acts draws faint, not as saturated as the image's strongest mode.
+  let scale = 0;
+  let scaleOver: HeatmapResult['scaleOver'] = 'this mode';
   if (resolution === 'layer' && spatial) {
     const { map, shape } = await layerMap(ctx, `${cacheKey}|${req.layer}`, req.layer);
     const [h, w, c] = shape;
-    values = upsampleBilinear(channelSumMap(map, h, w, c, channels), h, w, H, W);
+    const own = channelSumMap(map, h, w, c, channels);
+    values = upsampleBilinear(own, h, w, H, W);
+    scale = maxAbsOf(own);
+    if (ctx.scaleAtoms?.length) {
+      for (const atom of ctx.scaleAtoms) scale = Math.max(scale, maxAbsOf(channelSumMap(map, h, w, c, modeChannels(atom, ctx.channels))));
+      scaleOver = 'every alive mode';
+    }
   } else {
     resolution = 'input';
     const x = tf.tensor4d(ctx.x, [1, ...ctx.inputShape]);
@@ -79,11 +114,15 @@ export async function computeHeatmap(ctx: HeatmapContext, req: HeatmapRequest, c
       const r = await inputModeMap(ctx.exec, x, req.layer, channels, ctx.target, Math.max(0, ctx.targetClass));
       values = r.signed;
       mask = referenceMask(r.gradXInput, H, W, ctx.inputShape[2]);
+      scale = maxAbsOf(values);
+      if (ctx.anchorAtom) {
+        scale = Math.max(scale, await anchorMax(ctx, x, req.layer, `${cacheKey}|${req.layer}|input`, modeChannels(ctx.anchorAtom, ctx.channels)));
+        scaleOver = "this mode and the image's largest-share mode";
+      }
     } finally {
       x.dispose();
     }
   }
-  let maxAbs = 0;
-  for (const v of values) if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
-  return { ...req, resolution, values, height: H, width: W, maxAbs, channels, mask };
+  const maxAbs = maxAbsOf(values);
+  return { ...req, resolution, values, height: H, width: W, maxAbs, scale: Math.max(scale, maxAbs), scaleOver, channels, mask };
 }

@@ -50,9 +50,12 @@ import { imageSetHash, loadImages, toDisplay, type LoadedImages } from './images
 import { fetchImageSet, imageSetFromFiles, imageSetToInputSet, indicesOf, pickPixels, pixelsToInputs, spriteFromPixels } from './imageSet';
 import type { ImageSet } from '../core/data/imageset';
 import { fetchModelFiles, loadModel, readEntries, type LoadedWorkerModel } from './model';
+import { ModelRefs } from './modelRefs';
+import { modelFromBundleFiles } from './bundleModel';
+import { exportedView, VIEW_FILE, viewFile } from './bundleView';
+import { speedProbe, type SpeedProbe } from './speedProbe';
 import { previewImage, type PreviewResult } from './preview';
 import { modelChannel, pixelOf } from '../core/image/denormalise';
-import { ModelRefs } from './modelRefs';
 
 /** The default memory budget of one attribution pass (MiB). */
 export const DEFAULT_BUDGET_MIB = 256;
@@ -211,7 +214,7 @@ export class Session implements WorkerApi {
       return this.useImageSet(await imageSetFromFiles(json.file, files.map((f) => f.file)), options);
     }
     const p = this.preprocessingFor(options);
-    this.images = await loadImages(files, p, this.model.info.classNames, options);
+    this.images = await loadImages(files, p, this.model.info.classNames, options, this.model.info.numClasses);
     return this.images.info;
   }
 
@@ -244,14 +247,13 @@ export class Session implements WorkerApi {
     if (this.model?.info.hash === man.model.sha256) model = this.model;
     else if (this.current?.model?.info.hash === man.model.sha256) model = this.current.model;
     else if (modelUrl) model = await loadModel(await fetchModelFiles(modelUrl), modelUrl).catch(() => null);
-    else if (!isUrl && man.model.path) {
-      // An exported bundle carries its model: the files in model.path's folder.
-      const dir = man.model.path.includes('/') ? man.model.path.slice(0, man.model.path.lastIndexOf('/') + 1) : '';
-      const mf = new Map([...bundle.files].filter(([k]) => k.startsWith(dir) && k.slice(dir.length).indexOf('/') < 0 && /\.(json|bin)$/.test(k) && k !== 'manifest.json'));
-      if (mf.size) model = await loadModel(mf, 'bundle').catch(() => null);
+    let modelNote: string | null = null;
+    if (!model && !modelUrl && !isUrl && man.model.path) {
+      // An exported bundle carries its model: model.json and the shards its manifest names (bundleModel.ts).
+      ({ model, note: modelNote } = await modelFromBundleFiles(bundle.files, man.model.path));
     }
     this.setCurrent({ analysis, inputs, model, modelFiles: model?.files ?? null });
-    return this.summary();
+    return { ...this.summary(), modelNote, view: isUrl ? null : exportedView(bundle.files) };
   }
 
   /** An image set file (codec-imageset JSON + uint8 binary) by URL, e.g. the demo's test set. */
@@ -302,6 +304,8 @@ export class Session implements WorkerApi {
       const done: string[] = [];
       const parts: Map<string, Uint8Array>[] = [];
       const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
+      const autoSteps = settings.stepsAuto && settings.method === 'conductance' ? { cap: settings.steps } : undefined; // "until converged" (core/attribution/autoSteps.ts); steps is the cap
+      if (autoSteps) Object.assign(keySettings, { stepsAuto: true });
       const n = images.set.n;
       // The engine checks for a cancel between passes and sizes a pass's path points to the memory
       // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -357,6 +361,7 @@ export class Session implements WorkerApi {
               target: { kind: settings.target } as TargetSpec,
               targetName: settings.target,
               steps: settings.steps,
+              autoSteps,
               baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
               sae: settings.modes ? 'stsae' : 'none',
               saeEpochs: settings.saeEpochs,
@@ -564,7 +569,7 @@ export class Session implements WorkerApi {
     }));
   }
 
-  async exportBundle(): Promise<Uint8Array> {
+  async exportBundle(view?: string): Promise<Uint8Array> {
     const a = this.analysis;
     const c = this.current!;
     const files = new Map(a.bundle.files);
@@ -593,6 +598,7 @@ export class Session implements WorkerApi {
       man.preprocessing = p;
     }
     files.set('manifest.json', new TextEncoder().encode(JSON.stringify(man, null, 1)));
+    if (view) files.set(VIEW_FILE, viewFile(view));
     return zipFiles(files);
   }
 
@@ -621,7 +627,9 @@ export class Session implements WorkerApi {
     const target: TargetSpec = ['logit', 'prob', 'logprob'].includes(s.target) ? ({ kind: s.target, classIndex: targetClass } as TargetSpec) : { kind: 'logit', classIndex: Math.max(0, targetClass) };
     const exec = model.exec;
     const baseline: 'blur' | 'zeros' = s.baseline === 'blur' ? 'blur' : 'zeros';
-    const ctx = { exec, baseline, x, inputShape: [p.height, p.width, p.channels] as [number, number, number], atom: lm.atoms.subarray(k * lm.d, (k + 1) * lm.d), channels: lm.channels, target, targetClass, steps: s.steps };
+    const atomOf = (m: number) => lm.atoms.subarray(m * lm.d, (m + 1) * lm.d);
+    const top = a.decomposition(req.image, req.layer, req.source).bars[0]?.mode ?? k;
+    const ctx = { exec, baseline, x, inputShape: [p.height, p.width, p.channels] as [number, number, number], atom: atomOf(k), channels: lm.channels, target, targetClass, steps: s.steps, scaleAtoms: lm.alive.map(atomOf), anchorAtom: top !== k ? atomOf(top) : null };
     return this.work(model, () => computeHeatmap(ctx, req, `${a.id}|${req.image}`));
   }
 
@@ -664,6 +672,13 @@ export class Session implements WorkerApi {
       copy.dispose();
       await tf.setBackend(prev);
     }
+  }
+
+  async speedProbe(layer: string): Promise<SpeedProbe> {
+    const images = this.images;
+    if (!this.model || !images) fail('speedProbe: load a model and images first.');
+    if (this.abort) fail('speedProbe: an analysis is running.');
+    return this.work(this.model, (m) => speedProbe(m.exec, images.set, layer));
   }
 
   async probe(sync = false): Promise<{ backend: BackendName; msPerStep: number }> {

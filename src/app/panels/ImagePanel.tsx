@@ -140,9 +140,10 @@ function drawHeat(c: HTMLCanvasElement | null, hm: HeatmapResult | null): void {
   }
   c.width = hm.width;
   c.height = hm.height;
-  const rgb = divergingRgb(hm.maxAbs);
+  // The image's colour scale, shared by its modes (a weak mode draws faint).
+  const rgb = divergingRgb(hm.scale);
   const img = new ImageData(hm.width, hm.height);
-  const m = hm.maxAbs || 1;
+  const m = hm.scale || 1;
   for (let i = 0; i < hm.values.length; i++) {
     const v = hm.values[i];
     const [r, g, b] = rgb(v);
@@ -159,7 +160,7 @@ function Legend({ heat, width: VIEW }: { heat: HeatmapResult | null; width: numb
     root.selectAll('*').remove();
     if (!heat) return;
     const W = VIEW;
-    const m = heat.maxAbs || 1;
+    const m = heat.scale || 1;
     const id = 'legend-grad';
     const grad = root.append('defs').append('linearGradient').attr('id', id);
     const col = diverging(m);
@@ -169,9 +170,18 @@ function Legend({ heat, width: VIEW }: { heat: HeatmapResult | null; width: numb
     // Ticks at -max, 0 and +max always (d3's nice ticks gave only "0" for a max of 0.479).
     root.append('g').attr('class', 'axis').attr('transform', 'translate(0,12)').call(d3.axisBottom(x).tickValues([-m, 0, m]).tickFormat(d3.format('.2~g')))
       .call((g) => g.selectAll('.tick text').attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')));
-    root.append('title').text(`${heat.resolution === 'layer' ? 'contribution per position' : 'gradient × input'} of mode ${heat.mode}'s top channels (${heat.channels.join(', ')}); blue negative, red positive`);
+    root.append('title').text(`${heat.resolution === 'layer' ? 'contribution per position' : 'gradient × input'} of mode ${heat.mode}'s top channels (${heat.channels.join(', ')}); blue negative, red positive; one scale for this image over ${heat.scaleOver}`);
   }, [heat, VIEW]);
-  return <svg ref={svg} width={VIEW} height={30} className="legend" data-testid="legend" />;
+  return (
+    <>
+      <svg ref={svg} width={VIEW} height={30} className="legend" data-testid="legend" />
+      {heat && (
+        <div className="small muted" data-testid="heat-scale" style={{ width: VIEW }}>
+          one scale per image ({heat.scaleOver}); this mode: {Math.round((100 * heat.maxAbs) / (heat.scale || 1))}%
+        </div>
+      )}
+    </>
+  );
 }
 
 function ImageFacts() {
@@ -316,7 +326,7 @@ function ImageStrip() {
     e.preventDefault();
     const i = list.indexOf(image ?? -1);
     const j = Math.max(0, Math.min(list.length - 1, i + (e.key === 'ArrowRight' ? 1 : -1)));
-    if (list.length) pickImage(list[j]);
+    if (list.length) pickImage(list[j], true);
   };
   return (
     <div className="strip-wrap">
@@ -349,9 +359,9 @@ function ImageStrip() {
       <div className="strip" ref={strip} tabIndex={0} onKeyDown={onKey} aria-label="Images" data-testid="image-strip">
         {!list.length && <span className="muted small">No image matches this filter.</span>}
         {analysis.sprite
-          ? shown.map((i) => <Thumb key={i} sprite={analysis.sprite!} url={url} index={i} size={30} selected={i === image} onClick={() => pickImage(i)} title={`#${i} ${analysis.images.names[i]}\nlabel ${className(analysis, analysis.images.labels?.[i])}, predicted ${className(analysis, analysis.images.predicted[i])}`} />)
+          ? shown.map((i) => <Thumb key={i} sprite={analysis.sprite!} url={url} index={i} size={30} selected={i === image} onClick={() => pickImage(i, true)} title={`#${i} ${analysis.images.names[i]}\nlabel ${className(analysis, analysis.images.labels?.[i])}, predicted ${className(analysis, analysis.images.predicted[i])}`} />)
           : shown.map((i) => (
-              <button key={i} type="button" className={`thumb text${i === image ? ' selected' : ''}`} data-image={i} onClick={() => pickImage(i)}>
+              <button key={i} type="button" className={`thumb text${i === image ? ' selected' : ''}`} data-image={i} onClick={() => pickImage(i, true)}>
                 {i}
               </button>
             ))}

@@ -20,9 +20,16 @@ export interface ViewSlice {
   opacity: number;
   resolution: HeatmapResolution;
   showMask: boolean;
+  /**
+   * An image picked on its own (the image strip, the keys, a new analysis' first image) whose
+   * largest-share mode the view moves to once its decomposition is there (controller.ts); null
+   * when the mode was picked with the image (a matrix cell, a mode card, a link).
+   */
+  followImage: number | null;
   pickLayer: (layer: string) => void;
   pickMode: (mode: number | null, source?: Source) => void;
-  pickImage: (image: number | null) => void;
+  /** `follow`: show the image's largest-share mode (an image picked on its own). */
+  pickImage: (image: number | null, follow?: boolean) => void;
   setSort: (s: ModeSort) => void;
   setShowActivations: (v: boolean) => void;
   setFilter: (f: ImageFilter) => void;
@@ -43,12 +50,13 @@ export const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set, 
   opacity: 0.65,
   resolution: 'layer',
   showMask: false,
+  followImage: null,
   pickLayer: (layer) => {
     if (layer === get().layer) return;
     set({ layer, mode: null });
   },
-  pickMode: (mode, source) => set({ mode, source: source ?? get().source }),
-  pickImage: (image) => set({ image }),
+  pickMode: (mode, source) => set({ mode, source: source ?? get().source, followImage: null }),
+  pickImage: (image, follow = false) => set({ image, followImage: follow ? image : null }),
   setSort: (sort) => set({ sort }),
   setShowActivations: (showActivations) => set(showActivations ? { showActivations } : { showActivations, source: 'contributions' }),
   setFilter: (filter) => set({ filter }),
@@ -64,6 +72,7 @@ export const createViewSlice: StateCreator<AppState, [], [], ViewSlice> = (set, 
     const withModes = layers.filter((l) => (l.modes.contributions ?? 0) > 0);
     const nextLayer = keepLayer ? layer : ((withModes[withModes.length - 1] ?? layers[layers.length - 1])?.name ?? null);
     const nextImage = image !== null && image < analysis.images.count ? image : analysis.images.count > 0 ? 0 : null;
-    set({ layer: nextLayer, image: nextImage, mode: keepLayer ? get().mode : null, filter: { kind: 'all' } });
+    const mode = keepLayer ? get().mode : null;
+    set({ layer: nextLayer, image: nextImage, mode, filter: { kind: 'all' }, followImage: mode === null ? nextImage : null });
   },
 });
