@@ -8,7 +8,7 @@ import type { BundleFiles } from './bundleFiles';
 import { classMatrix } from './views/classMatrix';
 import { decomposition, type ImageOutputs } from './views/decomposition';
 import { modeGrid, type LayerModes } from './views/modes';
-import { argMax, median } from './views/stats';
+import { argMax } from './views/stats';
 
 const finite = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -219,7 +219,8 @@ export class Analysis {
     const key = `${layer}|${source}`;
     let g = this.grids.get(key);
     if (!g) {
-      g = modeGrid(this.layerModes(layer, source));
+      const dF = Float32Array.from(this.outputs.F, (f, i) => f - this.outputs.F0[i]);
+      g = modeGrid(this.layerModes(layer, source), 8, dF);
       this.grids.set(key, g);
     }
     return g;

@@ -266,7 +266,10 @@ export interface ModeCard {
   atom: Float32Array;
   eiHalves: boolean;
   /** Top images by code, best first. */
-  topImages: { index: number; value: number }[];
+  /** Its top images: `value` is what ranks them (ModeGrid.topRankedBy), `code` the SAE code. */
+  topImages: { index: number; value: number; code: number }[];
+  /** The classes (label, else predicted) of the first six top images, most frequent first: [class, count]. */
+  topMix: [number, number][];
   /** Correlation of loadings with each class (nClasses), NaN where undefined. */
   classProfile: Float32Array;
 }
@@ -279,6 +282,8 @@ export interface ModeGrid {
   channels: number;
   kind: 'dictionary' | 'channels';
   cards: ModeCard[];
+  /** What orders each card's top images: a contribution mode's share of the image's dF, else the code. */
+  topRankedBy: 'share of dF' | 'code';
 }
 
 export interface DecompositionBar {

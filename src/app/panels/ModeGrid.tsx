@@ -109,6 +109,7 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
   const url = useSpriteUrl(analysis.sprite);
   const list = useRef<HTMLDivElement>(null);
   const cards = useMemo(() => (fetched.status === 'ready' ? sortCards(fetched.data.cards, sort) : []), [fetched, sort]);
+  const byShare = fetched.status === 'ready' && fetched.data.topRankedBy === 'share of dF';
   const active = pickedSource === source ? mode : null;
   useEffect(() => {
     if (active === null) return;
@@ -140,7 +141,7 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
       <DictionaryLine source={source} />
       <div className="mode-list" ref={list} role="listbox" tabIndex={0} aria-label={`${source} modes`} aria-activedescendant={active !== null ? `mode-${source}-${active}` : undefined} onKeyDown={onKey} data-testid={`modes-${source}`}>
         {cards.map((c) => (
-          <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} />
+          <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} byShare={byShare} />
         ))}
       </div>
     </div>
@@ -155,9 +156,11 @@ interface CardProps {
   url: string | null;
   classNames: string[];
   onPick: (mode: number, source: Source) => void;
+  /** The top images are ranked by the mode's share of their ΔF (captions in percent). */
+  byShare: boolean;
 }
 
-const Card = memo(function Card({ card, source, selected, sprite, url, classNames, onPick }: CardProps) {
+const Card = memo(function Card({ card, source, selected, sprite, url, classNames, onPick, byShare }: CardProps) {
   const best = card.bestClass >= 0 ? (classNames[card.bestClass] ?? String(card.bestClass)) : '—';
   return (
     <div
@@ -182,9 +185,14 @@ const Card = memo(function Card({ card, source, selected, sprite, url, className
         <span title="Hoyer sparsity of the atom over channels">H {fmt2(card.hoyer)}</span>
       </div>
       <div className="mode-thumbs">
-        {sprite && card.topImages.slice(0, 6).map((t) => <Thumb key={t.index} sprite={sprite} url={url} index={t.index} size={34} caption={fmt3s(t.value)} title={`image ${t.index}: code ${t.value.toPrecision(3)}`} />)}
+        {sprite && card.topImages.slice(0, 6).map((t) => <Thumb key={t.index} sprite={sprite} url={url} index={t.index} size={34} caption={byShare ? `${Math.round(100 * t.value)}%` : fmt3s(t.value)} title={byShare ? `image ${t.index}: ${(100 * t.value).toFixed(1)}% of its ΔF (code ${t.code.toPrecision(3)})` : `image ${t.index}: code ${t.code.toPrecision(3)}`} />)}
         {!card.topImages.length && <span className="muted small">never active</span>}
       </div>
+      {card.topMix.length > 0 && (
+        <div className="mode-mix small muted" data-testid="top-mix" title="The classes of the images shown (label, else predicted): they can differ from the best-correlated class, which is over every image">
+          shown: {card.topMix.map(([c, n]) => `${n} ${classNames[c] ?? c}`).join(' · ')}
+        </div>
+      )}
       <AtomStrip atom={card.atom} ei={card.eiHalves} />
       <ClassProfile profile={card.classProfile} best={card.bestClass} classNames={classNames} />
     </div>
