@@ -185,7 +185,7 @@ test('export then import of the bundle gives the same view', async ({ page, base
   await shot(page, 'export-import');
 });
 
-test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
+test('panels download as SVG, PNG and CSV', async ({ page, baseUrl, logs }) => {
   await openDemo(page, baseUrl);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'codec-fig-'));
   const { readFileSync } = await import('node:fs');
@@ -196,7 +196,7 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
     return readFileSync(f);
   };
   const svg = (await get('export-class-matrix-svg')).toString('utf8');
-  expect(svg.startsWith('<svg') && (svg.match(/<rect/g) ?? []).length > 20 && svg.includes('fill:'), `a standalone SVG of the matrix (${svg.slice(0, 120)})`);
+  expect(svg.startsWith('<svg') && (svg.match(/<rect/g) ?? []).length > 20 && / fill="[^"]+"/.test(svg) && !/ style="/.test(svg), `a standalone SVG of the matrix, styled by presentation attributes (${svg.slice(0, 120)})`);
   const trends = (await get('export-layer-trends-svg')).toString('utf8');
   expect((trends.match(/<path/g) ?? []).length >= 3, 'the three trend charts in one SVG');
   const png = await get('export-class-matrix-png');
@@ -218,6 +218,9 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl }) => {
   writeFileSync(path.join(SHOTS, 'download-class-matrix.png'), png);
   writeFileSync(path.join(SHOTS, 'download-layer-trends.png'), await get('export-layer-trends-png'));
   writeFileSync(path.join(SHOTS, 'download-ablation-image.png'), ablPng);
+  // No Content-Security-Policy violation (inline styles) and no other console error on the way.
+  const errs = logs.filter((l) => /console\.error|pageerror/.test(l));
+  expect(errs.length === 0, `no console error through the exports (${errs.length}): ${errs.slice(0, 3).join(' | ')}`);
 });
 
 test('a shared link restores its view on the build under a sub-path', async ({ page, baseUrl }) => {

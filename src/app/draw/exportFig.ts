@@ -1,5 +1,5 @@
 /**
- * Figure and data downloads: a panel's SVG (computed styles inlined, so it stands alone), the
+ * Figure and data downloads: a panel's SVG (computed styles as presentation attributes, so it stands alone), the
  * same as PNG through a canvas, a CSV from rows, and raw bytes (the bundle zip).
  */
 
@@ -22,10 +22,16 @@ export function svgText(svg: SVGSVGElement, originals?: SVGSVGElement[]): string
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const src = originals ? [svg, ...originals.flatMap((o) => [document.createElementNS('http://www.w3.org/2000/svg', 'g'), o, ...Array.from(o.querySelectorAll('*'))])] : [svg, ...Array.from(svg.querySelectorAll('*'))];
   const dst = [clone, ...Array.from(clone.querySelectorAll('*'))];
+  // As presentation attributes, not a style attribute: the page's Content-Security-Policy
+  // (style-src 'self') refuses inline style attributes, which logged a violation per element.
   src.forEach((el, i) => {
     const cs = getComputedStyle(el);
-    const style = STYLE_PROPS.map((p) => `${p}:${cs.getPropertyValue(p)}`).filter((s) => !s.endsWith(':')).join(';');
-    (dst[i] as SVGElement).setAttribute('style', style);
+    const d = dst[i] as SVGElement;
+    d.removeAttribute('style');
+    for (const p of STYLE_PROPS) {
+      const v = cs.getPropertyValue(p);
+      if (v) d.setAttribute(p, v);
+    }
   });
   const width = Number(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
   const height = Number(svg.getAttribute('height')) || svg.getBoundingClientRect().height;
