@@ -7,8 +7,10 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { setSteps } from './lib/app.mjs';
-import { expect, FIXTURES, shot, state, test, until } from './lib/harness.mjs';
+import { loadOwn, setSteps } from './lib/app.mjs';
+import { expect, FIXTURES, shot, SHOTS, state, test, until } from './lib/harness.mjs';
+
+const shotPath = (name) => path.join(SHOTS, `${name}.png`);
 
 /** tiny-model with its shard renamed to group1-shard1of1 (model.json's paths follow). */
 function extensionlessModel() {
@@ -22,6 +24,17 @@ function extensionlessModel() {
   copyFileSync(path.join(src, 'card.json'), path.join(dir, 'card.json'));
   return ['model.json', 'group1-shard1of1', 'card.json'].map((f) => path.join(dir, f));
 }
+
+test('the model picker takes any file the manifest names, and a folder', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=none');
+  await until(() => state(page, (s) => s.backend !== null), 'the backend report', 20000);
+  const accept = await page.locator('[data-testid="model-input"]').getAttribute('accept');
+  expect(!accept, `no accept filter hides extension-less shards (accept=${accept})`);
+  await page.setInputFiles('[data-testid="model-folder-input"]', path.dirname(extensionlessModel()[0]));
+  await until(() => state(page, (s) => s.model !== null && s.job.kind === 'idle'), 'the model from its folder', 30000);
+  const files = await state(page, (s) => s.model.files);
+  expect(files.includes('group1-shard1of1'), `the extension-less shard was read: ${files}`);
+}, { timeout: 60000 });
 
 const viewOf = (page) => state(page, (s) => ({ layer: s.layer, source: s.source, mode: s.mode, image: s.image, kind: s.ablKind, pct: s.ablPct }));
 const ablKey = (v) => `${v.layer}|${v.source}|${v.mode}|${v.image}|${v.kind}|${v.pct}`;
@@ -74,3 +87,29 @@ test('a model with extension-less shards: export then import keeps the model and
     await fresh.context().close();
   }
 }, { timeout: 300000 });
+
+test('the layer picker: suggested layers, none / all, and an estimate before Analyze', async ({ page, baseUrl }) => {
+  await loadOwn(page, baseUrl);
+  const m = await state(page, (s) => ({ picked: s.settings.layers, analyzable: s.model.layers.filter((l) => l.analyzable).map((l) => l.name) }));
+  // tiny_cnn: conv1, conv2, conv3 suggested; the pooling and flatten layers are not.
+  expect(JSON.stringify(m.picked) === JSON.stringify(['conv1', 'conv2', 'conv3']), `suggested layers: ${m.picked} of ${m.analyzable}`);
+  await page.click('[data-testid="layers-none"]');
+  await until(() => state(page, (s) => s.settings.layers.length === 0), 'no layer after "none"');
+  expect(await page.locator('[data-testid="analyze"]').isDisabled(), 'Analyze is off without layers');
+  await page.click('[data-testid="layers-all"]');
+  await until(async () => (await state(page, (s) => s.settings.layers.length)) === m.analyzable.length, 'every analyzable layer after "all"');
+  await page.click('[data-testid="layers-suggested"]');
+  await until(() => state(page, (s) => s.settings.layers.join() === 'conv1,conv2,conv3'), 'the suggested layers again');
+  const est = await until(async () => {
+    const el = page.locator('[data-testid="analyze-estimate"][data-ms]');
+    return (await el.count()) ? { ms: Number(await el.getAttribute('data-ms')), text: await el.textContent() } : null;
+  }, 'the estimate next to Analyze', 30000);
+  expect(est.ms > 0 && /^about /.test(est.text), `an estimate from the probe: ${JSON.stringify(est)}`);
+  console.log(`      estimate: ${est.text} (${est.ms} ms)`);
+  await page.locator('[data-testid="layer-pick"]').locator('xpath=ancestor::section[1]').screenshot({ path: shotPath('layer-picker') });
+  // The demo Fashion-MNIST set fits the input (28x28x1, 10 classes) but not the fixture's class names: not offered, and why.
+  expect((await page.locator('[data-testid="demo-images"]').count()) === 0, 'the demo image set is not offered to a model with other classes');
+  const why = await page.locator('[data-testid="demo-images-unfit"]').textContent();
+  expect(/Fashion-MNIST test set: not offered, its classes .* are not this model's \(top-left/.test(why), `says why not: ${why}`);
+  await page.locator('[data-testid="model-info"]').locator('xpath=ancestor::section[1]').screenshot({ path: shotPath('model-section') });
+}, { timeout: 120000 });

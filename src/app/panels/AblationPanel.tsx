@@ -150,7 +150,7 @@ function Latency() {
   const backend = useApp((s) => s.backend?.active);
   if (!r) return null;
   return (
-    <div className="abl-latency muted" data-testid="abl-latency" data-p50={percentile(ms, 50)} data-p95={percentile(ms, 95)} data-n={ms.length}>
+    <div className="abl-latency muted" data-testid="abl-latency" data-p50={ms.length ? percentile(ms, 50) : undefined} data-p95={ms.length ? percentile(ms, 95) : undefined} data-n={ms.length}>
       update: {r.ms.toFixed(1)} ms in the worker{r.cached ? '' : ' (new pass up to the layer)'}
       {ms.length > 0 && (
         <>

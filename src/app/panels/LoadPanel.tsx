@@ -4,7 +4,9 @@ import type { Baseline, Method, Target } from '../../worker/api';
 import { passBytes } from '../../core/attribution/memoryBudget';
 import { useApp, useController } from '../context';
 import { duration } from '../draw/format';
+import { DEMO_SET_SHAPES, imageSetFit } from '../imageSetFit';
 import { DropZone } from './DropZone';
+import { AnalyzeEstimate, LayerPicker } from './LayerPicker';
 import { LiveLossCurve } from './LiveLossCurve';
 import { PresetSelect, PreprocessPreview } from './PreprocessPreview';
 
@@ -34,7 +36,8 @@ export function LoadPanel() {
       </section>
       <section className="side-section">
         <h2>Your model</h2>
-        <DropZone label="model.json + .bin shards" hint="optional card.json: class names, preprocessing" disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
+        {/* Any file: the shards are the ones model.json names (group1-shard1of1 without .bin too), so no accept filter hides them. */}
+        <DropZone label="model.json + weight shards" hint="the shards model.json names (any file name), optional card.json: class names, preprocessing; or the model's folder" folder disabled={busy} testId="model" onFiles={(f) => void controller.loadModel(f)} />
         {demos.some((d) => d.model) && (
           <div className="demo-models small">
             <span className="muted">or analyze a demo model afresh:</span>
@@ -148,9 +151,21 @@ function DemoImages() {
   const controller = useController();
   const [count, setCount] = useState(200);
   if (!sets.length || !model) return null;
+  // Offered only where the set fits the model's input and classes (imageSetFit.ts); else why not.
+  const why = (url: string) => (DEMO_SET_SHAPES[url] ? imageSetFit(DEMO_SET_SHAPES[url], model) : null);
+  const fitting = sets.filter((d) => why(d.url) === null);
+  const unfit = sets.filter((d) => why(d.url) !== null);
+  const notes = unfit.map((d) => (
+    <p key={d.url} className="small muted" data-testid="demo-images-unfit">
+      {d.label}: not offered, {why(d.url)}.
+    </p>
+  ));
+  if (!fitting.length) return <>{notes}</>;
   return (
+    <>
+    {notes}
     <div className="demo-images small">
-      {sets.map((d) => (
+      {fitting.map((d) => (
         <button key={d.url} type="button" disabled={busy} onClick={() => void controller.loadImageSet(d.url, count)} data-testid="demo-images">
           {d.label}
         </button>
@@ -163,6 +178,7 @@ function DemoImages() {
         ))}
       </select>
     </div>
+    </>
   );
 }
 
@@ -174,23 +190,11 @@ function Settings() {
   const setSettings = useApp((s) => s.setSettings);
   const job = useApp((s) => s.job);
   const analyzing = job.kind === 'analyzing';
-  const toggle = (name: string, on: boolean) => setSettings({ layers: on ? [...settings.layers, name] : settings.layers.filter((l) => l !== name) });
   const canRun = !!images && settings.layers.length > 0 && job.kind === 'idle';
   return (
     <section className="side-section">
       <h2>Analysis</h2>
-      <div className="layer-pick" role="group" aria-label="Layers to analyze" data-testid="layer-pick">
-        {model.layers.map((l) => (
-          <label key={l.name} className={l.analyzable ? '' : 'muted'} title={`${l.className}, output ${l.outputShape.join('×')}${l.isCut ? ', a cut: contributions sum to F(x) - F(x0)' : ', not a cut (a skip path bypasses it)'}`}>
-            <input type="checkbox" checked={settings.layers.includes(l.name)} disabled={analyzing} onChange={(e) => toggle(l.name, e.target.checked)} />
-            <span className="lp-name">{l.name}</span>
-            <span className="lp-meta">
-              {l.className} {l.outputShape.join('×')}
-              {l.isCut ? ' ✓' : ''}
-            </span>
-          </label>
-        ))}
-      </div>
+      <LayerPicker />
       <div className="form-grid">
         <label>
           Method
@@ -216,9 +220,12 @@ function Settings() {
             <option value="blur">blurred image</option>
           </select>
         </label>
-        <label>
-          Steps
+        <label title={settings.stepsAuto ? 'Until converged: the steps per image are doubled (from 8) until the completeness error |ΣC − ΔF| / |ΔF| at the analysed cut layers is under 5%, up to this cap (conductance only)' : 'Path steps S (S + 1 passes per image)'}>
+          {settings.stepsAuto ? 'Steps (cap)' : 'Steps'}
           <input type="number" min={1} max={512} value={settings.steps} disabled={analyzing} onChange={(e) => setSettings({ steps: Math.max(1, Math.min(512, Math.round(Number(e.target.value) || 1))) })} data-testid="steps" />
+        </label>
+        <label className="check" title="Raise the steps per image until the completeness error at the analysed cut layers is under 5% (or the cap); the steps used are stored per image (conductance only)">
+          <input type="checkbox" checked={Boolean(settings.stepsAuto)} disabled={analyzing || settings.method !== 'conductance'} onChange={(e) => setSettings(e.target.checked ? { stepsAuto: true, steps: Math.max(settings.steps, 128) } : { stepsAuto: false })} data-testid="steps-auto" /> until converged
         </label>
         <label title="Tensor memory one pass may hold: it sets how many images and path points go through the model at once (more is faster, too much runs out of memory)">
           Memory (MiB)
@@ -236,6 +243,7 @@ function Settings() {
         <button type="button" className="primary" disabled={!canRun} onClick={() => void controller.analyze()} data-testid="analyze" title={images ? '' : 'Load images first'}>
           Analyze {images ? `${images.count} images` : ''}
         </button>
+        {!analyzing && <AnalyzeEstimate />}
         {analyzing && (
           <button type="button" onClick={() => void controller.cancel()} disabled={job.cancelling} data-testid="cancel">
             {job.cancelling ? 'Stopping…' : 'Cancel'}
