@@ -37,6 +37,8 @@ export function completenessLines(m: BundleManifest): string[] {
   }
   if (m.settings.tinyDF !== undefined) out.push(`tiny dF: abs(F(x) - F(x0)) < ${m.settings.tinyDF.toPrecision(2)} (1% of the median); such images are left out of the medians and counted`);
   if (sym.length) out.push(`symmetric measure abs(sum C - dF)/max(abs(dF), sum abs(C)) (an extra; it hides cancellations): ${sym.map((l) => `${l.name} ${pct(l.metrics!.completenessSymmetricMedian)}`).join(', ')}`);
+  const ch = m.layers.filter((l) => l.metrics?.stepChangeMedian != null);
+  if (ch.length) out.push(`contributions at ${m.settings.steps} vs ${2 * m.settings.steps} steps (median over ${ch[0].metrics!.stepChangeSample} images of sum abs(C_S - C_2S) / sum abs(C_2S) over channels): ${ch.map((l) => `${l.name} ${pct(l.metrics!.stepChangeMedian)}`).join(', ')}`);
   const high = cuts.filter((l) => l.metrics!.completenessMedian! > 0.05);
   if (high.length && !m.settings.stepsAuto) out.push(`completeness error above 5% at ${high.map((l) => l.name).join(', ')}: the path integral has not converged at ${m.settings.steps} steps; try --steps auto (or more steps)`);
   return out;

@@ -103,6 +103,8 @@ export class Analysis {
           completenessTiny: mt?.completenessTiny,
           completenessTinyGapMax: finite(mt?.completenessTinyGapMax),
           completenessSymmetricMedian: finite(mt?.completenessSymmetricMedian),
+          stepChangeMedian: finite(mt?.stepChangeMedian),
+          stepChangeSample: mt?.stepChangeSample,
         },
         completeness: l.completeness ?? null,
         completenessGap: l.completenessGap ?? null,

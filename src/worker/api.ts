@@ -182,6 +182,9 @@ export interface LayerMetricsView {
   completenessTiny?: number;
   completenessTinyGapMax?: number | null;
   completenessSymmetricMedian?: number | null;
+  /** Any layer: median over a sample of the change of the contributions from S to 2S steps, ||net_S - net_2S||_1 / ||net_2S||_1 (core/pipeline/stepCheck.ts). */
+  stepChangeMedian?: number | null;
+  stepChangeSample?: number;
 }
 
 export interface DictionaryInfo {

@@ -11,19 +11,21 @@ const num = (v: number) => (Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(1) :
 /** One layer's short line (the panel's visible text; layerCompletenessText is its tooltip). */
 export function layerCompletenessShort(l: LayerView, settings: BundleSummary['settings']): string {
   const m = l.metrics;
-  if (!l.isCut) return `${l.name}: not a cut, no completeness check`;
+  const change = m.stepChangeMedian != null ? ` · ${settings.steps} → ${2 * settings.steps} steps changes the contributions by ${pct(m.stepChangeMedian)} (median of ${m.stepChangeSample} images)` : '';
+  if (!l.isCut) return `${l.name}: not a cut, no completeness check${change}`;
   if (m.completenessMedian === null) return m.completenessSymmetricMedian != null ? `${l.name}: plain completeness error not stored (old bundle); symmetric (extra) ${pct(m.completenessSymmetricMedian)}` : `${l.name}: no completeness stored`;
   const steps = l.stepsUsed?.length ? `steps until converged, median ${[...l.stepsUsed].sort((a, b) => a - b)[l.stepsUsed.length >> 1]}` : `${settings.steps} steps`;
   const parts = [`completeness error |ΣC − ΔF| / |ΔF| at ${l.name}: median ${pct(m.completenessMedian)}${m.completenessP90 != null ? `, p90 ${pct(m.completenessP90)}` : ''}${m.completenessMedian > 0.05 ? ' (not converged)' : ''}`, steps];
   if (m.completenessTiny) parts.push(`${m.completenessTiny} tiny |ΔF|`);
   if (m.completenessSymmetricMedian != null) parts.push(`symmetric (extra) ${pct(m.completenessSymmetricMedian)}`);
-  return parts.join(' · ');
+  return parts.join(' · ') + change;
 }
 
 /** One layer's summary, in full, for the layer trends panel. */
 export function layerCompletenessText(l: LayerView, settings: BundleSummary['settings']): string {
   const m = l.metrics;
-  if (!l.isCut) return `${l.name} is not a cut (a path bypasses it), so its contributions need not sum to ΔF: no completeness check.`;
+  const change = m.stepChangeMedian != null ? `from ${settings.steps} to ${2 * settings.steps} steps the contributions change by ${pct(m.stepChangeMedian)} (median of ||C_S − C_2S||₁ / ||C_2S||₁ over ${m.stepChangeSample} images)` : null;
+  if (!l.isCut) return `${l.name} is not a cut (a path bypasses it), so its contributions need not sum to ΔF: no completeness check.${change ? ` Convergence: ${change}.` : ''}`;
   if (m.completenessMedian === null) {
     return m.completenessSymmetricMedian != null
       ? `${l.name}: the plain completeness error is not stored in this bundle (old format, ${settings.method}); symmetric measure |ΣC − ΔF| / max(|ΔF|, Σ|C|), an extra that hides cancellations: ${pct(m.completenessSymmetricMedian)}.`
@@ -38,6 +40,7 @@ export function layerCompletenessText(l: LayerView, settings: BundleSummary['set
   const steps = l.stepsUsed?.length ? stepsText(l.stepsUsed, settings) : `${settings.steps} steps`;
   parts.push(steps);
   if (m.completenessSymmetricMedian != null) parts.push(`symmetric measure (extra): ${pct(m.completenessSymmetricMedian)}`);
+  if (change) parts.push(change);
   if (m.completenessMedian > 0.05 && !l.stepsUsed?.length) parts.push('above 5%: more steps ("until converged") would change the contributions');
   return parts.join(' · ');
 }

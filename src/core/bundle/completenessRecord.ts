@@ -23,6 +23,11 @@ export interface CompletenessMetrics {
   completenessGapMedian?: number | null;
   /** An extra, never the headline: median of |sum C - dF| / max(|dF|, sum |C|). */
   completenessSymmetricMedian?: number | null;
+  /** Any layer, cut or not: median over a sample of ||net_S - net_2S||_1 / ||net_2S||_1 (pipeline/stepCheck.ts). */
+  stepChangeMedian?: number | null;
+  /** Images in that sample, and S. */
+  stepChangeSample?: number;
+  stepChangeSteps?: number;
 }
 
 /** "Until converged" settings: steps doubled per image from `start` until the error is under `target`, or `cap`. */

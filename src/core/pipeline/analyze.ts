@@ -19,6 +19,7 @@ import type { HookableModel } from '../model/runner';
 import { collectAttributions, type Collected } from './collect';
 import { batchTensor, type InputSet } from './imageBatch';
 import { layerMetrics } from './layerMetrics';
+import { stepChanges } from './stepCheck';
 import { fitLayerSaes, type LayerSaes } from './layerSaes';
 import { layerSweeps } from './layerSweeps';
 
@@ -28,6 +29,8 @@ export interface AnalyzeOptions {
   steps?: number;
   /** Conductance: raise the steps per image until the completeness error is under a target (autoSteps.ts). */
   autoSteps?: AutoStepsOptions;
+  /** Images on which the contributions at S steps are compared with 2S (stepCheck.ts; default 8, 0 = none; not with autoSteps). */
+  stepCheck?: number;
   target?: TargetSpec;
   /** Name of the target kind for the manifest (e.g. 'logit'). */
   targetName?: string;
@@ -105,6 +108,8 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
   }
   const attrOpts = { method, layers, steps, autoSteps: options.autoSteps, target, baseline, batchSize, alphaChunk: options.alphaChunk, memoryBudgetBytes: options.memoryBudgetBytes, signal, onProgress: (p: { done: number; total: number; stage: string }) => onProgress?.(p) };
   const col = await collectAttributions(exec, set, attrOpts);
+  const stepCheck = options.stepCheck ?? 8;
+  const change = !options.autoSteps && stepCheck > 0 ? await stepChanges(exec, set, col, { ...attrOpts, onProgress: undefined }, stepCheck) : null;
   let extra: Collected | null = null;
   if (options.saeExtra && sae !== 'none') {
     extra = await collectAttributions(exec, options.saeExtra, { ...attrOpts, onProgress: (p) => onProgress?.({ ...p, stage: 'contributions (SAE training set)' }) });
@@ -124,6 +129,7 @@ export async function analyze(exec: HookableModel, set: InputSet, options: Analy
       contrib_ei: w.add(`${dir}/contrib_ei.bin`, l.ei, 'float32', [n, 2 * l.channels]),
     };
     const metrics = layerMetrics(l, col.F, col.F0, tinyThreshold(col.F.map((f, i) => f - col.F0[i])));
+    if (change?.has(l.name)) Object.assign(metrics, change.get(l.name));
     let saes: LayerSaes | undefined;
     if (sae !== 'none') {
       onProgress?.({ stage: 'sparse autoencoders', done: li, total: col.layers.length, layer: l.name });
