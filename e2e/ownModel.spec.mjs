@@ -7,7 +7,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadOwn, setSteps } from './lib/app.mjs';
+import { loadOwn, openDemo, setSteps } from './lib/app.mjs';
 import { expect, FIXTURES, shot, SHOTS, state, test, until } from './lib/harness.mjs';
 
 const shotPath = (name) => path.join(SHOTS, `${name}.png`);
@@ -113,3 +113,16 @@ test('the layer picker: suggested layers, none / all, and an estimate before Ana
   expect(/Fashion-MNIST test set: not offered, its classes .* are not this model's \(top-left/.test(why), `says why not: ${why}`);
   await page.locator('[data-testid="model-info"]').locator('xpath=ancestor::section[1]').screenshot({ path: shotPath('model-section') });
 }, { timeout: 120000 });
+
+test('the image panel draws the picture as large as the panel allows', async ({ page, baseUrl }) => {
+  await openDemo(page, baseUrl);
+  const m = await page.evaluate(() => {
+    const stack = document.querySelector('[data-testid="image-view"]').getBoundingClientRect();
+    const body = document.querySelector('[data-testid="panel-image"] .panel-body') ?? document.querySelector('.image-panel .panel-body');
+    const b = body.getBoundingClientRect();
+    return { side: stack.width, height: stack.height, bodyW: b.width, bodyH: b.height };
+  });
+  console.log(`      picture ${m.side} px in a ${Math.round(m.bodyW)}x${Math.round(m.bodyH)} panel`);
+  expect(m.side === m.height && m.side > 168, `the picture grew past the old 168 px with the panel's room: ${JSON.stringify(m)}`);
+  await page.locator('.image-panel').screenshot({ path: shotPath('image-panel-fit') });
+}, { viewport: { width: 1600, height: 1100 }, timeout: 90000 });
