@@ -197,8 +197,18 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl, logs }) => {
   };
   const svg = (await get('export-class-matrix-svg')).toString('utf8');
   expect(svg.startsWith('<svg') && (svg.match(/<rect/g) ?? []).length > 20 && / fill="[^"]+"/.test(svg) && !/ style="/.test(svg), `a standalone SVG of the matrix, styled by presentation attributes (${svg.slice(0, 120)})`);
+  // Each figure says what it shows (the panel's title line, then the analysis).
+  const model = await state(page, (s) => s.analysis.modelName);
+  const layer = await state(page, (s) => s.matrix.data.layer);
+  expect(svg.includes(`Modes × classes at ${layer}`) && svg.includes(`${model} · `), `the matrix SVG names its layer and analysis: ${svg.slice(0, 600)}`);
   const trends = (await get('export-layer-trends-svg')).toString('utf8');
   expect((trends.match(/<path/g) ?? []).length >= 3, 'the three trend charts in one SVG');
+  expect(trends.includes('contributions (solid, orange) and activations (dashed, blue)'), 'the trends SVG has its legend in words');
+  const dec = (await get('export-decomposition-svg')).toString('utf8');
+  const dF = await state(page, (s) => s.decomposition.data.dF);
+  expect(/Decomposition of image #\d+ at /.test(dec) && dec.includes('ΔF = F(x) − F(x₀) = '), `the decomposition SVG has its title and dF (${dF})`);
+  const heat = await get('export-heatmap-png');
+  expect(heat[0] === 0x89 && heat.length > 1000, `the image with its heatmap as PNG (${heat.length} bytes)`);
   const png = await get('export-class-matrix-png');
   expect(png[0] === 0x89 && png.toString('latin1', 1, 4) === 'PNG' && png.length > 1000, `a PNG (${png.length} bytes)`);
   const csv = (await get('export-class-matrix-csv')).toString('utf8');
@@ -218,6 +228,7 @@ test('panels download as SVG, PNG and CSV', async ({ page, baseUrl, logs }) => {
   writeFileSync(path.join(SHOTS, 'download-class-matrix.png'), png);
   writeFileSync(path.join(SHOTS, 'download-layer-trends.png'), await get('export-layer-trends-png'));
   writeFileSync(path.join(SHOTS, 'download-ablation-image.png'), ablPng);
+  writeFileSync(path.join(SHOTS, 'download-heatmap.png'), heat);
   // No Content-Security-Policy violation (inline styles) and no other console error on the way.
   const errs = logs.filter((l) => /console\.error|pageerror/.test(l));
   expect(errs.length === 0, `no console error through the exports (${errs.length}): ${errs.slice(0, 3).join(' | ')}`);

@@ -53,7 +53,7 @@ export function AblationPanel() {
               <span>
                 Image #{abl.data?.image ?? '—'}: top classes <span className="muted">(ghost: before; bar: after)</span>
               </span>
-              <ExportButtons name="ablation-image" svg={barsSvg} csv={() => imageCsv(abl.data, analysis.classNames)} />
+              <ExportButtons name="ablation-image" svg={barsSvg} csv={() => imageCsv(abl.data, analysis.classNames)} title={abl.data ? `Image #${abl.data.image}: class probabilities before (ghost) and after ${abl.data.kind === 'destroy' ? 'destroying' : 'preserving only'} the top ${abl.data.pct}% (k = ${abl.data.k} of ${abl.data.C}) channels of ${layer} ${source === 'contributions' ? 'contribution' : 'activation'} mode #${abl.data.mode}` : 'Ablation'} />
             </div>
             {abl.status === 'error' ? <PanelState kind="error">{abl.message}</PanelState> : abl.data ? <OutputBars r={abl.data} svgRef={barsSvg} /> : <PanelState kind="loading">Running the network after {layer}…</PanelState>}
             <Latency />
@@ -63,7 +63,7 @@ export function AblationPanel() {
               <span>
                 Accuracy per class {acc.data && <span className="muted">on {acc.data.n} images, p = {acc.data.pct}% ({acc.data.kind})</span>}
               </span>
-              <ExportButtons name="ablation-accuracy" svg={accSvg} csv={() => accuracyCsv(acc.data, analysis.classNames)} />
+              <ExportButtons name="ablation-accuracy" svg={accSvg} csv={() => accuracyCsv(acc.data, analysis.classNames)} title={acc.data ? `Accuracy per class before and after ${acc.data.kind === 'destroy' ? 'destroying' : 'preserving only'} the top ${acc.data.pct}% (k = ${acc.data.k} of ${acc.data.C}) channels of ${acc.data.layer} ${acc.data.source === 'contributions' ? 'contribution' : 'activation'} mode #${acc.data.mode}, on ${acc.data.n} images` : 'Ablation accuracy'} />
             </div>
             {acc.status === 'loading' && <Progress p={acc.progress ?? null} what="accuracy" />}
             {acc.status === 'error' ? <PanelState kind="error">{acc.message}</PanelState> : acc.data ? <AccuracyBars r={acc.data} svgRef={accSvg} stale={acc.status === 'loading'} /> : acc.status !== 'loading' ? <PanelState kind="loading">…</PanelState> : null}

@@ -17,7 +17,7 @@ export function ClassMatrixPanel() {
   const matrix = useApp((s) => s.matrix);
   const source = useApp((s) => s.source);
   return (
-    <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel" extra={matrix.status === 'ready' && matrix.data.modes.length > 0 ? <ExportButtons name="class-matrix" svg='[data-testid="class-matrix"]' csv={() => matrixCsv(matrix.data)} /> : null}>
+    <Panel title={<>Modes × classes {analysis && <span className="muted">({source === 'contributions' ? 'contribution' : 'activation'} modes)</span>}</>} testId="panel-matrix" className="matrix-panel" extra={matrix.status === 'ready' && matrix.data.modes.length > 0 ? <ExportButtons name="class-matrix" svg='[data-testid="class-matrix"]' csv={() => matrixCsv(matrix.data)} title={`Modes × classes at ${matrix.data.layer}: correlation r of each ${source === 'contributions' ? 'contribution' : 'activation'} mode's codes with each class (red positive, blue negative)`} /> : null}>
       {!analysis ? (
         <NoAnalysis>Which modes go with which classes: appears with an analysis.</NoAnalysis>
       ) : matrix.status === 'error' ? (

@@ -7,7 +7,7 @@ import * as d3 from 'd3';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Decomposition, HeatmapResult, ImagePixels } from '../../worker/api';
 import { useApp } from '../context';
-import { diverging, divergingRgb, NEG, POS } from '../draw/colormap';
+import { divergingRgb, NEG, POS } from '../draw/colormap';
 import { fmt3s, fmtSigned } from '../draw/format';
 import { className, filteredImages } from '../store/selectors';
 import type { ImageFilter } from '../store/viewSlice';
@@ -15,6 +15,7 @@ import { useSize } from '../draw/useSize';
 import { useFitSize } from '../draw/useFitSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
+import { HeatmapExport, Legend } from './HeatmapFooter';
 import { imageCompletenessText } from './completenessText';
 import { NoAnalysis, Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
@@ -116,9 +117,11 @@ function ImageView() {
       ) : (
         <Legend heat={hm} width={VIEW} />
       )}
+      {hm && px && <HeatmapExport base={base} over={over} opacity={mask ? 0 : opacity} size={VIEW} hm={hm} masked={mask !== null} />}
     </div>
   );
 }
+
 
 function drawPixels(c: HTMLCanvasElement | null, px: ImagePixels | null, mask: Float32Array | null): void {
   if (!c) return;
@@ -156,36 +159,6 @@ function drawHeat(c: HTMLCanvasElement | null, hm: HeatmapResult | null): void {
   ctx.putImageData(img, 0, 0);
 }
 
-function Legend({ heat, width: VIEW }: { heat: HeatmapResult | null; width: number }) {
-  const svg = useRef<SVGSVGElement>(null);
-  useEffect(() => {
-    const root = d3.select(svg.current);
-    root.selectAll('*').remove();
-    if (!heat) return;
-    const W = VIEW;
-    const m = heat.scale || 1;
-    const id = 'legend-grad';
-    const grad = root.append('defs').append('linearGradient').attr('id', id);
-    const col = diverging(m);
-    d3.range(0, 1.0001, 0.1).forEach((t) => grad.append('stop').attr('offset', `${t * 100}%`).attr('stop-color', col(-m + 2 * m * t)));
-    root.append('rect').attr('x', 8).attr('y', 2).attr('width', W - 16).attr('height', 10).attr('fill', `url(#${id})`).attr('stroke', '#999').attr('stroke-width', 0.5);
-    const x = d3.scaleLinear().domain([-m, m]).range([8, W - 8]);
-    // Ticks at -max, 0 and +max always (d3's nice ticks gave only "0" for a max of 0.479).
-    root.append('g').attr('class', 'axis').attr('transform', 'translate(0,12)').call(d3.axisBottom(x).tickValues([-m, 0, m]).tickFormat(d3.format('.2~g')))
-      .call((g) => g.selectAll('.tick text').attr('text-anchor', (_, i) => (i === 0 ? 'start' : i === 2 ? 'end' : 'middle')));
-    root.append('title').text(`${heat.resolution === 'layer' ? 'contribution per position' : 'gradient × input'} of mode ${heat.mode}'s top channels (${heat.channels.join(', ')}); blue negative, red positive; one scale for this image over ${heat.scaleOver}`);
-  }, [heat, VIEW]);
-  return (
-    <>
-      <svg ref={svg} width={VIEW} height={30} className="legend" data-testid="legend" />
-      {heat && (
-        <div className="small muted" data-testid="heat-scale" style={{ width: VIEW }}>
-          one scale per image ({heat.scaleOver}); this mode: {Math.round((100 * heat.maxAbs) / (heat.scale || 1))}%
-        </div>
-      )}
-    </>
-  );
-}
 
 function ImageFacts() {
   const analysis = useApp((s) => s.analysis)!;
@@ -251,7 +224,7 @@ function DecompositionBars() {
     <div className="decomp" data-testid="decomposition" ref={box}>
       <h3>
         Decomposition {d && <span className="muted">{d.source === 'contributions' ? `of ΔF = F(x) − F(x₀) = ${fmtSigned(d.dF)}` : `of the summed activation ${fmtSigned(d.dF)}`}</span>}
-        {d && <ExportButtons name="decomposition" svg={svg} csv={() => toCsv(['image', 'layer', 'source', 'mode', 'share'], [...d.bars.map((b) => [d.image, d.layer, d.source, b.mode, b.share] as (string | number)[]), [d.image, d.layer, d.source, 'residual', d.residual]])} />}
+        {d && <ExportButtons name="decomposition" svg={svg} title={`Decomposition of image #${d.image} at ${d.layer} into ${d.source === 'contributions' ? 'contribution' : 'activation'} modes: ${d.source === 'contributions' ? `ΔF = F(x) − F(x₀) = ${fmtSigned(d.dF)}` : `summed activation ${fmtSigned(d.dF)}`}, residual ${fmtSigned(d.residual)}`} csv={() => toCsv(['image', 'layer', 'source', 'mode', 'share'], [...d.bars.map((b) => [d.image, d.layer, d.source, b.mode, b.share] as (string | number)[]), [d.image, d.layer, d.source, 'residual', d.residual]])} />}
       </h3>
       {dec.status === 'error' && <PanelState kind="error">{dec.message}</PanelState>}
       {dec.status === 'loading' && <PanelState kind="loading">Loading…</PanelState>}

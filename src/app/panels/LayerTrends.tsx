@@ -45,6 +45,7 @@ export function LayerTrends() {
             </span>
             <ExportButtons
               name="layer-trends"
+              title="Layer trends: contributions (solid, orange) and activations (dashed, blue) by layer: Hoyer sparsity, dimensionality, +/− correlation"
               svg=".trend-chart"
               csv={() =>
                 toCsv(

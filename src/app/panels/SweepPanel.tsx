@@ -30,7 +30,7 @@ export function SweepPanel() {
       title={<>Sweep {mode !== null && source === 'contributions' && <span className="muted">of mode #{mode}</span>}</>}
       testId="panel-sweep"
       className="sweep-panel"
-      extra={has ? <ExportButtons name="sweep" svg={svg} csv={() => sweepCsv(data)} /> : null}
+      extra={has ? <ExportButtons name="sweep" svg={svg} csv={() => sweepCsv(data)} title={`Sweep of ${data.layer} mode #${data.contribution!.mode}: accuracy ratio against the fraction of channels removed, target class vs the others`} /> : null}
     >
       {!analysis ? (
         <PanelState kind="empty">Accuracy vs the fraction of channels removed: appears with an analysis.</PanelState>
