@@ -40,6 +40,14 @@ function validate(json: unknown, files?: Map<string, Uint8Array>): Manifest {
   return m;
 }
 
+/** A version 1 manifest read with the files of its bundle, upgraded in place to version 2 (core/bundle/upgrade.ts). */
+export function upgradeFromFiles(m: Manifest, files: Map<string, Uint8Array>): Manifest {
+  return upgradeManifest(m, (ref) => {
+    const b = files.get(ref.file);
+    return b ? decodeArray(b, ref.dtype, ref.shape, ref.file) : null;
+  }) as Manifest;
+}
+
 export class BundleFiles {
   private cache = new Map<string, NumArray>();
   constructor(

@@ -44,6 +44,7 @@ import { gradPass } from '../core/attribution/conductance';
 import { targetFn } from '../core/attribution/targets';
 import { batchTensor } from '../core/pipeline/imageBatch';
 import { BundleFiles, bundleFromFiles, fetchBundle, type Manifest } from './bundleFiles';
+import { upgradeFromFiles } from './bundleFiles';
 import { cacheKey, getCached, putCached } from './cache';
 import { clearHeatmapCache, computeHeatmap } from './heatmap';
 import { imageSetHash, loadImages, toDisplay, type LoadedImages } from './images';
@@ -730,6 +731,7 @@ export function mergeBundles(parts: Map<string, Uint8Array>[]): BundleFiles {
     const raw = p.get('manifest.json');
     if (!raw) fail('analyze: a layer result has no manifest.json.', 'BundleError');
     const m = validateManifest(JSON.parse(new TextDecoder().decode(raw)), (f) => p.get(f)?.length);
+    upgradeFromFiles(m, p); // a layer cached in format 1 (the symmetric completeness measure) is read as format 2
     if (!manifest) manifest = { ...m, layers: [...m.layers] };
     else for (const l of m.layers) if (!manifest.layers.some((x) => x.name === l.name)) manifest.layers.push(l);
     for (const [k, v] of p) if (k !== 'manifest.json') files.set(k, v);

@@ -45,7 +45,7 @@ function v1(method: BundleManifest['settings']['method'] = 'conductance'): { fil
 // Median |dF| = (1 + 2) / 2 = 1.5, so the tiny threshold is .015 and image c (|dF| .001) is tiny.
 const errs = [0.1, 0.5, 0.499 / 0.001, 0];
 
-function check(m: BundleManifest) {
+function check(m: BundleManifest, settings = true) {
   const l = m.layers[0];
   expect(m.version).toBe(2);
   expect(l.completenessSymmetric).toEqual([0.05, 0.3, 0.09, 0]);
@@ -56,7 +56,7 @@ function check(m: BundleManifest) {
   // Median of .1, .5, 0 (the tiny image left out) = .1; the symmetric median kept as the extra.
   expect(l.metrics!.completenessMedian).toBeCloseTo(0.1, 5);
   expect(l.metrics!.completenessSymmetricMedian).toBeCloseTo(0.07, 12);
-  expect(m.settings.tinyDF).toBeCloseTo(0.015, 6);
+  if (settings) expect(m.settings.tinyDF).toBeCloseTo(0.015, 6);
 }
 
 describe('reading version 1 bundles', () => {
@@ -70,6 +70,21 @@ describe('reading version 1 bundles', () => {
     const { validateManifest } = await import('./validate');
     const m = validateManifest(JSON.parse(new TextDecoder().decode(files.get('manifest.json'))));
     check(new BundleFiles(m, files).manifest);
+  });
+
+  it('a layer cached by the worker in format 1 is upgraded when the layers are merged', async () => {
+    const { files } = v1();
+    const { mergeBundles } = await import('../../worker/session');
+    // A layer analysed now (format 2) first, then one from the cache in format 1: the merged manifest says 2.
+    const m2 = JSON.parse(new TextDecoder().decode(files.get('manifest.json')));
+    m2.version = 2;
+    m2.layers[0].name = 'k';
+    const fresh = new Map(files);
+    fresh.set('manifest.json', new TextEncoder().encode(JSON.stringify(m2)));
+    const merged = mergeBundles([fresh, files]).manifest;
+    expect(merged.layers.map((l) => l.name)).toEqual(['k', 'l']);
+    // (The merged settings are the first part's.)
+    check({ ...merged, layers: [merged.layers[1]] }, false);
   });
 
   it('for a method whose dF per layer was not stored, keeps only the symmetric measure, named as such', async () => {
