@@ -126,3 +126,14 @@ test('the image panel draws the picture as large as the panel allows', async ({ 
   expect(m.side === m.height && m.side > 168, `the picture grew past the old 168 px with the panel's room: ${JSON.stringify(m)}`);
   await page.locator('.image-panel').screenshot({ path: shotPath('image-panel-fit') });
 }, { viewport: { width: 1600, height: 1100 }, timeout: 90000 });
+
+test('the layer picker on a GraphModel: suggested layers and full names', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=none');
+  await until(() => state(page, (s) => s.backend !== null), 'the backend report', 20000);
+  await page.setInputFiles('[data-testid="model-input"]', ['model.json', 'group1-shard1of1.bin', 'card.json'].map((f) => path.join(FIXTURES, 'graph-model', f)));
+  await until(() => state(page, (s) => s.model !== null && s.job.kind === 'idle'), 'the GraphModel to load', 30000);
+  const m = await state(page, (s) => ({ picked: s.settings.layers, layers: s.model.layers.map((l) => `${l.name}:${l.className}:${l.analyzable}`) }));
+  console.log(`      suggested ${m.picked.length}: ${m.picked.join(', ')}`);
+  expect(m.picked.length > 0 && m.picked.length <= 9, `a few suggested layers: ${m.picked.length} of ${m.layers.length}`);
+  await page.locator('[data-testid="layer-pick"]').locator('xpath=ancestor::section[1]').screenshot({ path: shotPath('layer-picker-graph') });
+}, { timeout: 60000 });
