@@ -11,7 +11,9 @@ import { intOpt, numOpt } from '../args';
 export function stepsOptions(cmd: string, v: Record<string, unknown>, method: string): { steps: number; autoSteps?: AutoStepsOptions } {
   if (String(v.steps ?? '').trim() !== 'auto') {
     if (v['steps-target'] !== undefined || v['steps-cap'] !== undefined) throw new CodecError('InputError', `${cmd}: --steps-target and --steps-cap go with --steps auto.`);
-    return { steps: intOpt(cmd, v, 'steps', 10, 1) };
+    const n = v.steps === undefined ? 10 : Number(v.steps);
+    if (!Number.isInteger(n) || n < 1) throw new CodecError('InputError', `${cmd}: --steps must be an integer >= 1 or auto, but got ${String(v.steps)}.`);
+    return { steps: n };
   }
   if (method !== 'conductance') throw new CodecError('InputError', `${cmd}: --steps auto is for conductance only, not ${method}; give a number of steps.`);
   const target = numOpt(cmd, v, 'steps-target', AUTO_STEPS_DEFAULTS.target);
