@@ -137,3 +137,33 @@ test('the layer picker on a GraphModel: suggested layers and full names', async 
   expect(m.picked.length > 0 && m.picked.length <= 9, `a few suggested layers: ${m.picked.length} of ${m.layers.length}`);
   await page.locator('[data-testid="layer-pick"]').locator('xpath=ancestor::section[1]').screenshot({ path: shotPath('layer-picker-graph') });
 }, { timeout: 60000 });
+
+/** A folder with two class sub-folders, each a copy of fixture images (the folder names given). */
+function twoClassFolder(names, from = ['ring', 'centre']) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codec-classes-'));
+  names.forEach((n, k) => {
+    mkdirSync(path.join(dir, n), { recursive: true });
+    for (let i = 0; i < 3; i++) copyFileSync(path.join(FIXTURES, 'images', from[k], `img${String(i).padStart(2, '0')}.png`), path.join(dir, n, `img${i}.png`));
+  });
+  return dir;
+}
+
+test('folder labels are resolved against the model classes at load, with a note', async ({ page, baseUrl }) => {
+  await page.goto(baseUrl + '?demo=none');
+  await until(() => state(page, (s) => s.backend !== null), 'the backend report', 20000);
+  await page.setInputFiles('[data-testid="model-input"]', ['model.json', 'group1-shard1of1.bin', 'card.json'].map((f) => path.join(FIXTURES, 'tiny-model', f)));
+  await until(() => state(page, (s) => s.model?.classNames?.length === 10 && s.job.kind === 'idle'), 'the model with its 10 class names');
+  // Two of the model's ten classes: their own outputs (9 and 4), said in a note.
+  await page.setInputFiles('[data-testid="images-folder-input"]', twoClassFolder(['ring', 'centre']));
+  await until(() => state(page, (s) => s.images !== null && s.job.kind === 'idle'), 'the two-class images');
+  const got = await state(page, (s) => ({ labels: [...s.images.labels], notes: s.messages.map((m) => m.message) }));
+  expect(JSON.stringify(got.labels) === JSON.stringify([4, 4, 4, 9, 9, 9]), `labels are the model's outputs for centre and ring: ${got.labels}`);
+  expect(got.notes.some((m) => /folders centre → class 4, ring → class 9 \(matched to the model's class names, 10 classes\)/.test(m)), `a note says which folder is which class: ${got.notes}`);
+  // Folders that are not classes: no labels, and how to fix it, at load (not at Analyze).
+  await page.setInputFiles('[data-testid="images-folder-input"]', twoClassFolder(['Neutral', 'ring']));
+  await until(async () => (await state(page, (s) => s.messages.map((m) => m.message))).some((m) => /folders Neutral match none of the model's class names/.test(m)), 'the note on a folder that is not a class');
+  const msg = (await state(page, (s) => s.messages.map((m) => m.message))).find((m) => /Neutral/.test(m));
+  expect(/matched: ring → class 9; .*classes\.txt.*card\.json/.test(msg), `names what matched and how to fix it: ${msg}`);
+  expect(await state(page, (s) => s.images.labels === null), 'no labels from folders that are not all classes');
+  await shot(page, 'labels-note');
+}, { timeout: 90000 });
