@@ -54,13 +54,14 @@ export function AnalyzeEstimate() {
   const images = useApp((s) => s.images);
   const settings = useApp((s) => s.settings);
   const idle = useApp((s) => s.job.kind === 'idle');
-  const [probe, setProbe] = useState<{ key: string; ms: number | null } | null>(null);
+  // ms: undefined while the probe runs, null when it could not run (no estimate then).
+  const [probe, setProbe] = useState<{ key: string; ms: number | null | undefined } | null>(null);
   const key = model && images ? `${model.hash}|${images.hash}` : null;
   const layer = settings.layers[0] ?? model?.layers.find((l) => l.analyzable)?.name;
   useEffect(() => {
     if (!key || !layer || !idle || probe?.key === key) return;
     let live = true;
-    setProbe({ key, ms: null });
+    setProbe({ key, ms: undefined });
     void controller.speedProbe(layer).then((ms) => live && setProbe({ key, ms }));
     return () => {
       live = false;
@@ -70,7 +71,8 @@ export function AnalyzeEstimate() {
   }, [key, idle]);
   if (!images || !settings.layers.length || probe?.key !== key) return null;
   const points = settings.steps + 1;
-  if (probe.ms === null) return <span className="muted small" data-testid="analyze-estimate">timing one image…</span>;
+  if (probe.ms === undefined) return <span className="muted small" data-testid="analyze-estimate">timing one image…</span>;
+  if (probe.ms === null) return null;
   const ms = probe.ms * images.count * settings.layers.length * points;
   return (
     <span className="muted small" data-testid="analyze-estimate" data-ms={Math.round(ms)} title={`Measured: ${probe.ms.toFixed(2)} ms per image and path point (one image through one gradient pass, here, now); × ${images.count} images × ${settings.layers.length} layers × ${points} points${settings.modes ? '; the SAE training of the modes comes on top' : ''}`}>
