@@ -77,7 +77,7 @@ export class Analysis {
           modes[src] = s.aliveModes.length;
           modeKind[src] = 'dictionary';
           const c = s.config;
-          dictionaries[src] = { kind: c.kind, K: c.K, alive: s.aliveModes.length, r2: finite(c.r2Global), trainLoss: c.trainLoss ?? [], valLoss: c.valLoss ?? [], epochs: c.epochs };
+          dictionaries[src] = { kind: c.kind, K: c.K, alive: s.aliveModes.length, r2: finite(c.r2Global), trainLoss: c.trainLoss ?? [], valLoss: c.valLoss ?? [], epochs: c.epochs, quality: c.quality };
         } else if (l.arrays[src === 'contributions' ? 'contrib_net' : 'act_net']) {
           modes[src] = C;
           modeKind[src] = 'channels';

@@ -5,6 +5,7 @@
  * import these types freely.
  */
 
+import type { FitQuality } from '../core/sae/fitQuality';
 import type { SweepResult } from '../core/ablation/sweep';
 import type { LogitsInfo } from '../core/model/logits';
 import type { PreviewResult } from './preview';
@@ -136,6 +137,11 @@ export interface AnalyzeSettings {
   cacheOnly?: boolean;
   /** At most this many SAE epochs (default: the engine's, with early stopping); for quick checks. */
   saeEpochs?: number;
+  /** SAE optimizer steps, dictionary size, threshold and learning rate (default: the engine's, core/sae/schedule.ts). */
+  saeSteps?: number;
+  saeK?: number;
+  saeTau?: number;
+  saeLr?: number;
 }
 
 /** One SAE epoch of a layer's dictionary on one source (the loss curve's point). */
@@ -196,6 +202,8 @@ export interface DictionaryInfo {
   trainLoss: number[];
   valLoss: number[];
   epochs: number;
+  /** Fit quality (validation R^2, residual share, duplicates, mark, warning); absent in older bundles. */
+  quality?: FitQuality;
 }
 
 export interface LayerView {

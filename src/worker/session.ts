@@ -3,6 +3,7 @@
  * current analysis at a time. Long work (analysis) runs layer by layer with an AbortSignal, so a
  * cancel stops at the next chunk and keeps the layers that finished (they are cached too).
  */
+import { saeKeySettings, saeOptions } from './saeSettings';
 import * as tf from '@tensorflow/tfjs';
 import type { TargetSpec } from '../core/attribution/targets';
 import type { BundleManifest } from '../core/bundle/manifest';
@@ -307,6 +308,7 @@ export class Session implements WorkerApi {
       const keySettings = { method: settings.method, target: settings.target, baseline: settings.baseline, steps: settings.steps, modes: settings.modes, ...(settings.saeEpochs ? { saeEpochs: settings.saeEpochs } : {}) };
       const autoSteps = settings.stepsAuto && settings.method === 'conductance' ? { cap: settings.steps } : undefined; // "until converged" (core/attribution/autoSteps.ts); steps is the cap
       if (autoSteps) Object.assign(keySettings, { stepsAuto: true });
+      Object.assign(keySettings, saeKeySettings(settings));
       const n = images.set.n;
       // The engine checks for a cancel between passes and sizes a pass's path points to the memory
       // budget; about 4M activation values per pass (images x path points x the model's units)
@@ -366,6 +368,7 @@ export class Session implements WorkerApi {
               baseline: settings.baseline === 'blur' ? 'blur' : 'zeros',
               sae: settings.modes ? 'stsae' : 'none',
               saeEpochs: settings.saeEpochs,
+              ...saeOptions(settings),
               saeOn: 'both',
               batchSize: batchFor(layer),
               memoryBudgetBytes,

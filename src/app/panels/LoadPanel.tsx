@@ -9,6 +9,7 @@ import { DropZone } from './DropZone';
 import { AnalyzeEstimate, LayerPicker } from './LayerPicker';
 import { LiveLossCurve } from './LiveLossCurve';
 import { PresetSelect, PreprocessPreview } from './PreprocessPreview';
+import { SaeAdvanced } from './SaeAdvanced';
 
 export function LoadPanel() {
   const controller = useController();
@@ -236,6 +237,7 @@ function Settings() {
       <label className="check" title="Train sparse dictionaries (the modes) on the contributions and activations of each layer">
         <input type="checkbox" checked={settings.modes} disabled={analyzing} onChange={(e) => setSettings({ modes: e.target.checked })} data-testid="train-modes" /> train modes (SAE)
       </label>
+      {settings.modes && <SaeAdvanced disabled={analyzing} />}
       <label className="check">
         <input type="checkbox" checked={settings.useCache} disabled={analyzing} onChange={(e) => setSettings({ useCache: e.target.checked })} data-testid="use-cache" /> reuse cached results
       </label>

@@ -3,6 +3,7 @@
  * strip over channels (negative | positive halves for ei), its class profile and statistics;
  * sortable; activation modes beside on demand; arrow keys move the pick.
  */
+import { duplicatesOf, FitQualityNote } from './FitQualityNote';
 import * as d3 from 'd3';
 import { memo, useEffect, useMemo, useRef } from 'react';
 import type { ModeCard, ModeGrid as Grid, ModeSort, Source, SpriteData } from '../../worker/api';
@@ -96,6 +97,7 @@ function DictionaryLine({ source }: { source: Source }) {
     <div className="dict-line small muted" data-testid={`dictionary-${source}`}>
       {d.kind.toUpperCase()} · K {d.K} · {d.alive} alive · R² {d.r2 === null ? '—' : d.r2.toFixed(2)}
       <svg ref={svg} width={90} height={18} className="loss-curve" />
+      <FitQualityNote d={d} source={source} />
     </div>
   );
 }
@@ -110,6 +112,8 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
   const list = useRef<HTMLDivElement>(null);
   const cards = useMemo(() => (fetched.status === 'ready' ? sortCards(fetched.data.cards, sort) : []), [fetched, sort]);
   const byShare = fetched.status === 'ready' && fetched.data.topRankedBy === 'share of dF';
+  const layerName = useApp((s) => s.layer);
+  const dict = analysis.layers.find((l) => l.name === layerName)?.dictionaries[source];
   const active = pickedSource === source ? mode : null;
   useEffect(() => {
     if (active === null) return;
@@ -141,7 +145,7 @@ function ModeColumn({ source, fetched, title }: { source: Source; fetched: Fetch
       <DictionaryLine source={source} />
       <div className="mode-list" ref={list} role="listbox" tabIndex={0} aria-label={`${source} modes`} aria-activedescendant={active !== null ? `mode-${source}-${active}` : undefined} onKeyDown={onKey} data-testid={`modes-${source}`}>
         {cards.map((c) => (
-          <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} byShare={byShare} />
+          <Card key={c.id} card={c} source={source} selected={c.id === active} sprite={analysis.sprite} url={url} classNames={analysis.classNames} onPick={pickMode} byShare={byShare} dups={duplicatesOf(dict, c.id)} />
         ))}
       </div>
     </div>
@@ -158,9 +162,11 @@ interface CardProps {
   onPick: (mode: number, source: Source) => void;
   /** The top images are ranked by the mode's share of their ΔF (captions in percent). */
   byShare: boolean;
+  /** Other modes of this mode's near-duplicate group. */
+  dups?: number[];
 }
 
-const Card = memo(function Card({ card, source, selected, sprite, url, classNames, onPick, byShare }: CardProps) {
+const Card = memo(function Card({ card, source, selected, sprite, url, classNames, onPick, byShare, dups = [] }: CardProps) {
   const best = card.bestClass >= 0 ? (classNames[card.bestClass] ?? String(card.bestClass)) : '—';
   return (
     <div
@@ -173,6 +179,7 @@ const Card = memo(function Card({ card, source, selected, sprite, url, className
     >
       <div className="mode-head">
         <b>#{card.id}</b>
+        {dups.length > 0 && <span className="dup-mark" style={{ color: '#9a6700' }} title={`Near-duplicate: its atom has cosine > 0.95 with mode ${dups.map((m) => `#${m}`).join(', ')}`} data-testid="dup-mark">≈{dups.map((m) => `#${m}`).join(' ')}</span>}
         <span title="Frequency: fraction of images where the mode is active">{pct(card.frequency)}</span>
         <span className="mode-class" title={`Class selectivity: best correlation of the loadings with a class (${best})`}>
           r {fmt2(card.selectivity)} <i style={{ color: classColor(card.bestClass) }}>{best}</i>

@@ -28,7 +28,7 @@ export interface SaeOptions {
   /** Dictionary size (number of modes). Default 3d, capped at max(8, floor(nTrain / 2)) for small
    * sets (a mode needs several rows that use it); a K given here is never capped. */
   K?: number;
-  /** STSAE hidden width H. Default d. */
+  /** STSAE hidden width H. Default d, at most 512. */
   hidden?: number;
   /** STSAE code threshold: z = c * [c >= tau]. Default 0.8. */
   tau?: number;
