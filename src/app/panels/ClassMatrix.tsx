@@ -3,7 +3,7 @@
  * best class). A click on a cell picks the mode and the class's image where the mode is largest.
  */
 import * as d3 from 'd3';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ClassMatrix as Matrix } from '../../worker/api';
 import { useApp } from '../context';
 import { diverging } from '../draw/colormap';
@@ -42,6 +42,9 @@ function MatrixChart({ m }: { m: Matrix }) {
   const svg = useRef<SVGSVGElement>(null);
   const { width, height } = useSize(box);
   const nc = m.classNames.length;
+  /** The class column the keyboard is on (arrow keys: up/down a mode, left/right a class). */
+  const [cursor, setCursor] = useState(0);
+  const [focused, setFocused] = useState(false);
   // Rows ordered by best class, then by strength (display order only).
   const order = useMemo(() => {
     const best = m.modes.map((_, r) => {
@@ -62,7 +65,8 @@ function MatrixChart({ m }: { m: Matrix }) {
     const el = svg.current;
     if (!el || width < 60) return;
     const margin = { top: 54, right: 6, bottom: 4, left: 40 };
-    const cell = Math.max(3, Math.min(18, (width - margin.left - margin.right) / nc));
+    // Columns fill the panel's width (up to 40 px; they were capped at 18, leaving half of it empty).
+    const cell = Math.max(3, Math.min(40, (width - margin.left - margin.right) / nc));
     const rowH = Math.max(order.length > 120 ? 3 : 10, Math.min(14, (height - margin.top - margin.bottom) / Math.max(1, order.length)));
     const H = margin.top + margin.bottom + rowH * order.length;
     const root = d3.select(el).attr('width', width).attr('height', Math.max(H, 60));
@@ -105,10 +109,35 @@ function MatrixChart({ m }: { m: Matrix }) {
       .text((d) => `mode ${m.modes[d.r]} × ${m.classNames[d.c]}: r = ${Number.isFinite(d.v) ? d.v.toFixed(2) : 'n/a'}\nclick: pick the mode and this class's top image`);
     const pickedRow = order.findIndex((r) => m.modes[r] === mode);
     if (pickedRow >= 0) g.append('rect').attr('class', 'row-outline').attr('x', -1).attr('y', pickedRow * rowH - 1).attr('width', nc * cell + 1).attr('height', rowH + 1);
-  }, [m, order, mode, width, height, nc, pickMode, pickImage, analysis]);
+    if (pickedRow >= 0 && focused) g.append('rect').attr('class', 'cell-cursor').attr('data-testid', 'matrix-cursor').attr('data-class', cursor).attr('x', cursor * cell - 1).attr('y', pickedRow * rowH - 1).attr('width', cell + 1).attr('height', rowH + 1);
+  }, [m, order, mode, width, height, nc, pickMode, pickImage, analysis, cursor, focused]);
+  const imageFor = (r: number, c: number) => {
+    const top = m.topImage[r * nc + c];
+    return top >= 0 ? top : Array.from(analysis.images.labels ?? analysis.images.predicted).findIndex((k) => k === c);
+  };
+  const onKey = (e: React.KeyboardEvent) => {
+    const i = Math.max(0, order.findIndex((r) => m.modes[r] === mode));
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const j = Math.max(0, Math.min(order.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)));
+      pickMode(m.modes[order[j]], m.source);
+    } else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight' || e.key === 'Enter') {
+      e.preventDefault();
+      const c = e.key === 'Enter' ? cursor : Math.max(0, Math.min(nc - 1, cursor + (e.key === 'ArrowRight' ? 1 : -1)));
+      setCursor(c);
+      if (mode === null) pickMode(m.modes[order[0]], m.source);
+      const img = imageFor(order[i], c);
+      if (img >= 0) pickImage(img);
+    }
+  };
   return (
-    <div className="matrix" ref={box}>
-      <svg ref={svg} data-testid="class-matrix" />
+    <div className="matrix-wrap">
+      <div className="matrix" ref={box} tabIndex={0} role="grid" aria-label={`Modes × classes: arrow keys move over modes (up, down) and classes (left, right), picking the mode and the class's top image`} onKeyDown={onKey} onFocus={() => setFocused(true)} onBlur={() => setFocused(false)} data-testid="matrix-keys">
+        <svg ref={svg} data-testid="class-matrix" />
+      </div>
+      <div className="matrix-legend small muted" data-testid="matrix-legend">
+        r <span className="grad-rdbu" aria-hidden="true" /> −1 · 0 · +1: correlation of a mode's codes with the class, over every image
+      </div>
     </div>
   );
 }

@@ -220,8 +220,16 @@ function DecompositionBars() {
   useEffect(() => {
     if (d) drawBars(svg.current!, d, mode, (m) => pickMode(m, d.source), maxBars);
   }, [d, mode, pickMode, maxBars]);
+  // Up and down move over the modes of the image's decomposition (one tab stop for the bars).
+  const onKey = (e: React.KeyboardEvent) => {
+    if (!d || !d.bars.length || (e.key !== 'ArrowDown' && e.key !== 'ArrowUp')) return;
+    e.preventDefault();
+    const i = d.bars.findIndex((b) => b.mode === mode);
+    const j = i < 0 ? 0 : Math.max(0, Math.min(d.bars.length - 1, i + (e.key === 'ArrowDown' ? 1 : -1)));
+    pickMode(d.bars[j].mode, d.source);
+  };
   return (
-    <div className="decomp" data-testid="decomposition" ref={box}>
+    <div className="decomp" data-testid="decomposition" ref={box} tabIndex={0} onKeyDown={onKey} aria-label="Decomposition: up and down pick the image's modes">
       <h3>
         Decomposition {d && <span className="muted">{d.source === 'contributions' ? `of ΔF = F(x) − F(x₀) = ${fmtSigned(d.dF)}` : `of the summed activation ${fmtSigned(d.dF)}`}</span>}
         {d && <ExportButtons name="decomposition" svg={svg} title={`Decomposition of image #${d.image} at ${d.layer} into ${d.source === 'contributions' ? 'contribution' : 'activation'} modes: ${d.source === 'contributions' ? `ΔF = F(x) − F(x₀) = ${fmtSigned(d.dF)}` : `summed activation ${fmtSigned(d.dF)}`}, residual ${fmtSigned(d.residual)}`} csv={() => toCsv(['image', 'layer', 'source', 'mode', 'share'], [...d.bars.map((b) => [d.image, d.layer, d.source, b.mode, b.share] as (string | number)[]), [d.image, d.layer, d.source, 'residual', d.residual]])} />}
@@ -246,7 +254,9 @@ function drawBars(el: SVGSVGElement, d: Decomposition, picked: number | null, on
   bars.push({ key: 'residual', label: 'residual', value: d.residual, mode: null, kind: 'residual' });
   const W = Math.max(200, (el.parentElement?.clientWidth ?? 300) - 2);
   const rowH = 14;
-  const m = { top: 4, right: 52, bottom: 18, left: 64 };
+  // Room for the longest value at its width (values like +187.3 were cut at a fixed 52 px).
+  const longest = Math.max(...bars.map((b) => fmtSigned(b.value).length));
+  const m = { top: 4, right: Math.max(52, 7 * longest + 8), bottom: 18, left: 64 };
   const H = m.top + m.bottom + rowH * bars.length;
   const root = d3.select(el).attr('width', W).attr('height', H);
   root.selectAll('*').remove();
@@ -276,8 +286,13 @@ function drawBars(el: SVGSVGElement, d: Decomposition, picked: number | null, on
   row.append('title').text((b) => (b.kind === 'mode' ? `mode ${b.mode}: share ${fmtSigned(b.value)} (click to pick)` : b.kind === 'other' ? `${rest.length} smaller modes together` : 'residual: ΔF minus the sum of the mode shares'));
   g.append('line').attr('class', 'zero').attr('x1', x(0)).attr('x2', x(0)).attr('y1', m.top).attr('y2', H - m.bottom);
   g.append('line').attr('class', 'total').attr('x1', x(d.dF)).attr('x2', x(d.dF)).attr('y1', m.top).attr('y2', H - m.bottom).append('title').text(`total ${fmtSigned(d.dF)}`);
-  g.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(5).tickFormat(d3.format('.2~g')));
+  // Plain numbers on the axis ("500", "1k"), not "5e+2".
+  const big = Math.max(Math.abs(ext[0]), Math.abs(ext[1])) >= 1000;
+  g.append('g').attr('class', 'axis').attr('transform', `translate(0,${H - m.bottom})`).call(d3.axisBottom(x).ticks(5).tickFormat(d3.format(big ? '~s' : '.3~g')));
 }
+
+/** Images per page of the strip. */
+const PAGE = 400;
 
 function ImageStrip() {
   const analysis = useApp((s) => s.analysis)!;
@@ -296,7 +311,17 @@ function ImageStrip() {
     const [kind, cls] = v.split(':');
     setFilter(kind === 'class' || kind === 'predicted' ? { kind, cls: Number(cls) } : ({ kind } as ImageFilter));
   };
-  const shown = list.slice(0, 400);
+  // Pages of PAGE images (every image is reachable: the strip stopped at the first 400); the
+  // page follows the picked image.
+  const [page, setPage] = useState(0);
+  const pages = Math.max(1, Math.ceil(list.length / PAGE));
+  useEffect(() => {
+    const at = list.indexOf(image ?? -1);
+    if (at >= 0) setPage(Math.floor(at / PAGE));
+    else setPage((p) => Math.min(p, pages - 1));
+  }, [image, list, pages]);
+  const from = Math.min(page, pages - 1) * PAGE;
+  const shown = list.slice(from, from + PAGE);
   const onKey = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
     e.preventDefault();
@@ -329,15 +354,25 @@ function ImageStrip() {
         </select>
         <span className="small muted">
           {list.length} image{list.length === 1 ? '' : 's'}
-          {list.length > shown.length ? `, first ${shown.length} shown` : ''}
         </span>
+        {pages > 1 && (
+          <span className="strip-pager small" data-testid="strip-pager">
+            <button type="button" className="small" disabled={from === 0} onClick={() => setPage(Math.max(0, page - 1))} aria-label="Previous images" data-testid="strip-prev">
+              ‹
+            </button>
+            {from + 1}–{from + shown.length} of {list.length}
+            <button type="button" className="small" disabled={from + PAGE >= list.length} onClick={() => setPage(Math.min(pages - 1, page + 1))} aria-label="Next images" data-testid="strip-next">
+              ›
+            </button>
+          </span>
+        )}
       </div>
       <div className="strip" ref={strip} tabIndex={0} onKeyDown={onKey} aria-label="Images" data-testid="image-strip">
         {!list.length && <span className="muted small">No image matches this filter.</span>}
         {analysis.sprite
-          ? shown.map((i) => <Thumb key={i} sprite={analysis.sprite!} url={url} index={i} size={30} selected={i === image} onClick={() => pickImage(i, true)} title={`#${i} ${analysis.images.names[i]}\nlabel ${className(analysis, analysis.images.labels?.[i])}, predicted ${className(analysis, analysis.images.predicted[i])}`} />)
+          ? shown.map((i) => <Thumb key={i} sprite={analysis.sprite!} url={url} index={i} size={30} selected={i === image} onClick={() => pickImage(i, true)} focusable={false} title={`#${i} ${analysis.images.names[i]}\nlabel ${className(analysis, analysis.images.labels?.[i])}, predicted ${className(analysis, analysis.images.predicted[i])}`} />)
           : shown.map((i) => (
-              <button key={i} type="button" className={`thumb text${i === image ? ' selected' : ''}`} data-image={i} onClick={() => pickImage(i, true)}>
+              <button key={i} type="button" className={`thumb text${i === image ? ' selected' : ''}`} data-image={i} tabIndex={-1} onClick={() => pickImage(i, true)}>
                 {i}
               </button>
             ))}

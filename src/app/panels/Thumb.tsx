@@ -29,9 +29,11 @@ export interface ThumbProps {
   selected?: boolean;
   onClick?: () => void;
   caption?: string;
+  /** False inside a list that takes the arrow keys itself (one tab stop for the list, not one per image). */
+  focusable?: boolean;
 }
 
-export function Thumb({ sprite, url, index, size, title, selected, onClick, caption }: ThumbProps) {
+export function Thumb({ sprite, url, index, size, title, selected, onClick, caption, focusable = true }: ThumbProps) {
   const scale = size / Math.max(sprite.cellWidth, sprite.cellHeight);
   const col = index % sprite.cols;
   const row = Math.floor(index / sprite.cols);
@@ -44,7 +46,7 @@ export function Thumb({ sprite, url, index, size, title, selected, onClick, capt
   };
   const Tag = onClick ? 'button' : 'div';
   return (
-    <Tag className={`thumb${selected ? ' selected' : ''}`} title={title} onClick={onClick} data-image={index} type={onClick ? 'button' : undefined}>
+    <Tag className={`thumb${selected ? ' selected' : ''}`} title={title} onClick={onClick} data-image={index} type={onClick ? 'button' : undefined} tabIndex={focusable ? undefined : -1}>
       <span className="thumb-img" style={style} />
       {caption !== undefined && <span className="thumb-cap">{caption}</span>}
     </Tag>
