@@ -26,7 +26,7 @@ export function SaeAdvanced({ disabled }: { disabled: boolean }) {
   return (
     <details className="sae-advanced small" data-testid="sae-advanced">
       <summary>advanced: sparse autoencoders</summary>
-      <div className="settings-grid">
+      <div className="form-grid">
         {FIELDS.map((f) => (
           <label key={f.key} title={f.title}>
             {f.label}
