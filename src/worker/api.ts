@@ -386,6 +386,16 @@ export interface ImageOptions {
 
 export type AblationKind = 'destroy' | 'preserve';
 
+/**
+ * Steering (issue #28), in place of destroy/preserve: `scale` multiplies the mode's top p%
+ * channels by `factor` (1 = unchanged, 0 = destroy); `add` (activation modes) adds the mode's
+ * atom direction with strength factor - 1 (core/ablation/steer.ts). factor in [-2, 3].
+ */
+export interface SteerSpec {
+  kind: 'scale' | 'add';
+  factor: number;
+}
+
 export interface AblationRequest {
   layer: string;
   source: Source;
@@ -394,6 +404,8 @@ export interface AblationRequest {
   /** Percent of the layer's channels, ranked by the mode's atom (1-99). */
   pct: number;
   kind: AblationKind;
+  /** When given, steer instead of destroy/preserve (kind is then ignored). */
+  steer?: SteerSpec;
 }
 
 export interface AblationResult extends AblationRequest {
@@ -420,6 +432,8 @@ export interface AccuracyRequest {
   kind: AblationKind;
   /** At most this many images (evenly spaced over the set). */
   sample: number;
+  /** When given, steer instead of destroy/preserve (kind is then ignored). */
+  steer?: SteerSpec;
 }
 
 export interface AccuracyResult extends AccuracyRequest {

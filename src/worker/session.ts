@@ -15,6 +15,7 @@ import { zipFiles } from '../core/bundle/zip';
 import { ablationCorrectness } from '../core/ablation/sweep';
 import { balancedSample, channelMask, closestProfile, computeSweep, evenSample, perClassAccuracy, topChannels } from './ablation';
 import { AblationSession } from '../core/ablation/ablate';
+import { layerPositions, steerInputs } from './steer';
 import type {
   AblationRequest,
   AblationResult,
@@ -512,7 +513,8 @@ export class Session implements WorkerApi {
         const live = this.live!.abl;
         const t0 = performance.now();
         const top = topChannels(scores, req.pct);
-        const r = await live.withMaskAsync(channelMask(C, top.channels, req.kind));
+        const st = steerInputs('ablate', a.layerModes(req.layer, req.source), req.mode, top.channels, live.positions, req.steer);
+        const r = await live.withMaskAsync(st?.mask ?? channelMask(C, top.channels, req.kind), st?.add);
         return { ...req, k: top.k, C, fraction: top.fraction, channels: top.channels, before: await live.beforeAsync(), after: r.probs, logitsAfter: r.logits, ms: performance.now() - t0, cached };
       });
     });
@@ -532,7 +534,8 @@ export class Session implements WorkerApi {
         const idx = evenSample(a.count, Math.max(1, Math.floor(req.sample)));
         const truth = a.outputs.labels ?? a.outputs.predicted;
         const labels = Int32Array.from(idx, (i) => truth[i]);
-        const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 50, onProgress, signal: ctrl.signal });
+        const st = steerInputs('ablation accuracy', a.layerModes(req.layer, req.source), req.mode, topChannels(scores, req.pct).channels, layerPositions(a.layer(req.layer).outputShape), req.steer);
+        const correct = await ablationCorrectness(model.exec, (s, e) => this.batchOf(idx.slice(s, e)), idx.length, labels, req.layer, scores, { pcts: [req.pct], kind: req.kind, batchSize: 50, onProgress, signal: ctrl.signal, ...(st ? { masks: [st.mask], add: st.add } : {}) });
         const nc = Math.max(a.outputs.nClasses, a.manifest.classNames.length);
         const b = perClassAccuracy(correct.base, labels, nc);
         const af = perClassAccuracy(correct.after[0], labels, nc);

@@ -26,6 +26,8 @@ export class AblationSession {
   private beforeT: tf.Tensor | null;
   private beforeRead: Float32Array | null = null;
   readonly channels: number;
+  /** Positions per channel at the layer (the product of its spatial dims; 1 for a dense layer). */
+  readonly positions: number;
   readonly numClasses: number;
   readonly batch: number;
 
@@ -38,6 +40,7 @@ export class AblationSession {
     const info = exec.layer(layer);
     check(!info.nested, () => `AblationSession: ${layer} is inside a nested model; ablate its enclosing model's layers.`);
     this.channels = info.outputShape[info.outputShape.length - 1];
+    this.positions = info.outputShape.slice(0, -1).reduce((a, b) => a * b, 1);
     this.batch = x.shape[0];
     this.frontier = exec.forwardTo(x, layer);
     this.beforeT = tf.tidy(() => tf.softmax(asMatrix(exec.runFrom(this.frontier).outputs[0])));
@@ -67,19 +70,24 @@ export class AblationSession {
     return this.beforeRead;
   }
 
-  /** Probabilities and logits (tensors, the caller disposes) with the channel mask (C) applied at the layer. */
-  private masked(mask: Float32Array): [tf.Tensor, tf.Tensor] {
+  /**
+   * Probabilities and logits (tensors, the caller disposes) with the channel mask (C) applied at
+   * the layer, then `add` (C, broadcast over positions) added to it when given (steering).
+   */
+  private masked(mask: Float32Array, add?: Float32Array): [tf.Tensor, tf.Tensor] {
     check(mask.length === this.channels, () => `AblationSession: mask has ${mask.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
+    check(!add || add.length === this.channels, () => `AblationSession: the added direction has ${add!.length} entries, the layer ${this.layer} has ${this.channels} channels.`);
     return tf.tidy(() => {
       const m = tf.tensor1d(mask);
-      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]) }).outputs[0]);
+      const probes = add ? new Map([[this.layer, tf.tensor1d(add)]]) : undefined;
+      const zz = asMatrix(this.exec.runFrom(this.frontier, { masks: new Map([[this.layer, m]]), probes }).outputs[0]);
       return [tf.softmax(zz), zz];
     });
   }
 
   /** Outputs with the channel mask (C) applied at the layer. */
-  withMask(mask: Float32Array): { probs: Float32Array; logits: Float32Array } {
-    const [p, z] = this.masked(mask);
+  withMask(mask: Float32Array, add?: Float32Array): { probs: Float32Array; logits: Float32Array } {
+    const [p, z] = this.masked(mask, add);
     try {
       return { probs: p.dataSync() as Float32Array, logits: z.dataSync() as Float32Array };
     } finally {
@@ -88,8 +96,8 @@ export class AblationSession {
   }
 
   /** withMask with asynchronous reads (for WebGPU, where a synchronous read can lose the device). */
-  async withMaskAsync(mask: Float32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
-    const [p, z] = this.masked(mask);
+  async withMaskAsync(mask: Float32Array, add?: Float32Array): Promise<{ probs: Float32Array; logits: Float32Array }> {
+    const [p, z] = this.masked(mask, add);
     try {
       return { probs: (await p.data()) as Float32Array, logits: (await z.data()) as Float32Array };
     } finally {

@@ -29,6 +29,10 @@ export interface CorrectnessOptions {
   batchSize?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Per pct, the channel mask to apply instead of the kind's (steering: steer.ts scaleMask). */
+  masks?: Float32Array[];
+  /** Added at the layer after the mask (C, broadcast over positions): steering by an atom direction. */
+  add?: Float32Array;
 }
 
 /** Correctness of each image before and after ablating the top p% channels by `scores`. */
@@ -41,11 +45,12 @@ export async function ablationCorrectness(
   scores: Float32Array,
   options: CorrectnessOptions = {},
 ): Promise<Correctness> {
-  const { pcts = PAPER_PCTS, kind = 'destroy', batchSize = 200, signal, onProgress } = options;
+  const { pcts = PAPER_PCTS, kind = 'destroy', batchSize = 200, signal, onProgress, add } = options;
   check(labels.length === n, () => `ablationCorrectness: ${labels.length} labels for ${n} images.`);
   const base = new Uint8Array(n);
   const after = pcts.map(() => new Uint8Array(n));
-  const masks = pcts.map((p) => channelMask(scores.length, topChannels(scores, p).channels, kind));
+  check(!options.masks || options.masks.length === pcts.length, () => `ablationCorrectness: ${options.masks!.length} masks for ${pcts.length} values of p.`);
+  const masks = options.masks ?? pcts.map((p) => channelMask(scores.length, topChannels(scores, p).channels, kind));
   const argmax = (p: Float32Array, row: number, k: number) => {
     let best = 0;
     for (let j = 1; j < k; j++) if (p[row * k + j] > p[row * k + best]) best = j;
@@ -61,7 +66,7 @@ export async function ablationCorrectness(
       const before = await s.beforeAsync();
       for (let i = start; i < end; i++) base[i] = argmax(before, i - start, s.numClasses) === labels[i] ? 1 : 0;
       for (const [pi, m] of masks.entries()) {
-        const { probs } = await s.withMaskAsync(m);
+        const { probs } = await s.withMaskAsync(m, add);
         for (let i = start; i < end; i++) after[pi][i] = argmax(probs, i - start, s.numClasses) === labels[i] ? 1 : 0;
       }
     } finally {
