@@ -116,6 +116,23 @@ describe('codec CLI', () => {
     r.rows[0].before.forEach((v: number, i: number) => expect(v).toBeCloseTo(want.before[i], 5));
   });
 
+  it('ablate --scale: 1 changes nothing, 0 equals destroy, 2.5 prints the scaled accuracy; out of range refused', async () => {
+    const b = path.join(dir, 'bundle');
+    const args = ['ablate', b, '--layer', 'a', '--mode', '0', '--pct', '40'];
+    const one = JSON.parse((await cli(...args, '--scale', '1', '--json')).stdout);
+    expect(one.kind).toBe('scale');
+    expect(one.scale).toBe(1);
+    for (const row of one.rows) row.after.forEach((v: number, i: number) => expect(Math.abs(v - row.before[i])).toBeLessThanOrEqual(1e-6));
+    const zero = JSON.parse((await cli(...args, '--scale', '0', '--json')).stdout);
+    const destroy = JSON.parse((await cli(...args, '--kind', 'destroy', '--json')).stdout);
+    expect(zero.rows.map((r: { after: number[] }) => r.after)).toEqual(destroy.rows.map((r: { after: number[] }) => r.after));
+    const { stdout } = await cli(...args, '--scale', '2.5');
+    expect(stdout).toMatch(/^# scale x2\.5 2\/5 channels \(40\.0%\) of contributions mode 0 at a: \[\d, \d\]$/m);
+    expect(stdout).toMatch(/^# accuracy before \d\.\d{4}, after \d\.\d{4}$/m);
+    const err = await cli(...args, '--scale', '3.5').then(() => null, (e: { stderr: string }) => e);
+    expect(err?.stderr).toMatch(/ablate: --scale must be in \[-2, 3\] \(1 = unchanged, 0 = destroy\), but got 3\.5\./);
+  });
+
   it('labels from a subset of the class folders map to the model\'s outputs, or are refused', async () => {
     // Two of the model's three classes on disk: sorted folder names alone would call c class 1.
     for (const cls of ['a', 'c']) {

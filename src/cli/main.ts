@@ -9,7 +9,7 @@ commands:
   analyze       --model <model.json> --images <dir|imageset.json> --layers <a,b,...> --out <dir> [options]
   predict       --model <model.json> --images <dir|imageset.json> [--preprocess-preset <name>]
   report        <bundle dir|zip> [--json]
-  ablate        <bundle dir|zip> --model <model.json> --images <dir|imageset.json> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve] [--image <i>]
+  ablate        <bundle dir|zip> --model <model.json> --images <dir|imageset.json> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve | --scale <f>] [--image <i>]
   layers        --model <model.json>
   retina-report [--json]
 model.json: a tfjs LayersModel or GraphModel; --preprocess-preset: [0,1], [-1,1], caffe, imagenet or raw.

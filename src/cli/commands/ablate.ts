@@ -1,12 +1,14 @@
 /**
- * `codec ablate <bundle> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve]`: the
- * outputs before and after ablating mode k's top p% channels, per image (CSV, or JSON with
+ * `codec ablate <bundle> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve] [--scale <f>]`:
+ * the outputs before and after ablating mode k's top p% channels (or, with --scale, multiplying
+ * them by f in [-2, 3]: steering, 1 = unchanged, 0 = destroy), per image (CSV, or JSON with
  * --json), and the accuracy over the images when labels are known. The model and images come
  * from the bundle's manifest unless --model / --images say otherwise.
  */
 import path from 'node:path';
 import { AblationSession } from '../../core/ablation/ablate';
 import { atomChannelScores, topChannels } from '../../core/ablation/channels';
+import { scaleMask, STEER_MAX, STEER_MIN } from '../../core/ablation/steer';
 import { CodecError, keyword } from '../../core/errors';
 import { applyPreset } from '../../core/image/presets';
 import { batchTensor } from '../../core/pipeline/imageBatch';
@@ -22,7 +24,7 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parse(
     cmd,
     argv,
-    { layer: { type: 'string' }, mode: { type: 'string' }, pct: { type: 'string' }, kind: { type: 'string' }, source: { type: 'string' }, model: { type: 'string' }, images: { type: 'string' }, image: { type: 'string' }, 'preprocess-preset': { type: 'string' }, json: { type: 'boolean' }, backend: { type: 'string' } },
+    { layer: { type: 'string' }, mode: { type: 'string' }, pct: { type: 'string' }, kind: { type: 'string' }, source: { type: 'string' }, model: { type: 'string' }, images: { type: 'string' }, image: { type: 'string' }, 'preprocess-preset': { type: 'string' }, json: { type: 'boolean' }, scale: { type: 'string' }, backend: { type: 'string' } },
     1,
   );
   const dir = positionals[0];
@@ -41,6 +43,9 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   if (dead) console.error(`codec: warning: ${dead}`);
   const pct = numOpt(cmd, v, 'pct', 10);
   const kind = keyword(String(v.kind ?? 'destroy'), 'kind', ['destroy', 'preserve'] as const);
+  const scale = v.scale === undefined ? null : numOpt(cmd, v, 'scale', 1);
+  if (scale !== null && !(scale >= STEER_MIN && scale <= STEER_MAX)) throw new CodecError('InputError', `${cmd}: --scale must be in [${STEER_MIN}, ${STEER_MAX}] (1 = unchanged, 0 = destroy), but got ${scale}.`);
+  if (scale !== null && v.kind !== undefined) throw new CodecError('InputError', `${cmd}: --scale steers the mode's channels; it cannot be combined with --kind.`);
   const atoms = (await bundle.getArray(sae.arrays.atoms)) as Float32Array;
   const channels = layer.outputShape[layer.outputShape.length - 1];
   const scores = atomChannelScores(atoms.subarray(mode * d, (mode + 1) * d), channels);
@@ -60,7 +65,7 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   const x = batchTensor(set, start, end);
   const session = new AblationSession(exec, x, layerName);
   x.dispose();
-  const r = session.ablate(scores, pct, kind);
+  const r = scale === null ? session.ablate(scores, pct, kind) : { ...session.ablate(scores, pct, kind), after: session.withMask(scaleMask(channels, topChannels(scores, pct).channels, scale)).probs };
   session.dispose();
   const k = r.numClasses;
   const top = (p: Float32Array, i: number) => {
@@ -78,10 +83,10 @@ export async function ablateCommand(argv: string[]): Promise<number> {
   }));
   const { k: nCh, fraction } = topChannels(scores, pct);
   if (v.json) {
-    console.log(JSON.stringify({ layer: layerName, source, mode, dead: dead !== null, pct, kind, channels: r.channels, k: nCh, fraction, classNames: m.classNames, rows }, null, 2));
+    console.log(JSON.stringify({ layer: layerName, source, mode, dead: dead !== null, pct, kind: scale === null ? kind : 'scale', ...(scale === null ? {} : { scale }), channels: r.channels, k: nCh, fraction, classNames: m.classNames, rows }, null, 2));
     return 0;
   }
-  console.log(`# ${kind} ${nCh}/${channels} channels (${(100 * fraction).toFixed(1)}%) of ${source} mode ${mode} at ${layerName}: [${r.channels.join(', ')}]`);
+  console.log(`# ${scale === null ? kind : `scale x${scale}`} ${nCh}/${channels} channels (${(100 * fraction).toFixed(1)}%) of ${source} mode ${mode} at ${layerName}: [${r.channels.join(', ')}]`);
   console.log('image,class_before,prob_before,class_after,prob_after');
   for (const row of rows) console.log(`${row.image},${m.classNames[row.classBefore] ?? row.classBefore},${row.before[row.classBefore].toFixed(4)},${m.classNames[row.classAfter] ?? row.classAfter},${row.after[row.classAfter].toFixed(4)}`);
   if (set.labels && only === undefined) {
