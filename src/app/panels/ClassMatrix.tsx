@@ -64,7 +64,8 @@ function MatrixChart({ m }: { m: Matrix }) {
   useEffect(() => {
     const el = svg.current;
     if (!el || width < 60) return;
-    const margin = { top: 54, right: 6, bottom: 4, left: 40 };
+    // Room on the right for the last class name, which is drawn rotated over its column.
+    const margin = { top: 54, right: 40, bottom: 4, left: 40 };
     // Columns fill the panel's width (up to 40 px; they were capped at 18, leaving half of it empty).
     const cell = Math.max(3, Math.min(40, (width - margin.left - margin.right) / nc));
     const rowH = Math.max(order.length > 120 ? 3 : 10, Math.min(14, (height - margin.top - margin.bottom) / Math.max(1, order.length)));

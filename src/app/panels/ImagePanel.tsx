@@ -86,7 +86,9 @@ function ImageView() {
   const mode = useApp((s) => s.mode);
   const view = useRef<HTMLDivElement>(null);
   // As large as the panel allows (useFitSize.ts), at least the old fixed size.
-  const VIEW = useFitSize(view, { beside: 190, below: 230, min: useViewSize(), max: 640 });
+  // Below the picture: the colour bar and its scale line, the PNG button, a decomposition of about
+  // eight bars and the strip.
+  const VIEW = useFitSize(view, { beside: 190, below: 340, min: useViewSize(), max: 640 });
   const base = useRef<HTMLCanvasElement>(null);
   const over = useRef<HTMLCanvasElement>(null);
   const px = pixels.status === 'ready' ? pixels.data : null;
