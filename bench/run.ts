@@ -76,6 +76,8 @@ async function saeSection(models: BenchModel[], backend: string) {
       for (const m of await saeMeasures(kind, 2000, d, quick ? 2 : 4)) add({ ...m, model: models[0].name, backend });
     }
   }
+  // A wide layer (MobileNetV2's out_relu is 1280 channels) at 200 rows, as a user's own small set (issue 15).
+  for (const m of await saeMeasures('stsae', 200, 1280, 3)) add({ ...m, model: 'wide 1280', backend });
 }
 
 /** The browser part (bench/browser.mjs) in a child process; its rows join these. */
