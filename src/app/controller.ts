@@ -14,6 +14,7 @@ import { isRetinaHash } from './retina/route';
 import { defaultLayers } from './defaultLayers';
 import { clearLastSession, loadLastSession, saveLastSession, saveLastView, type LastSession } from './lastSession';
 import { analysisTag, onlyAblationDiffers, parseHash, resolveView, serializeView, type UrlView } from './store/urlState';
+import { steerFromLink, steerSpec } from './store/steerSlice';
 
 /** Demo bundles the build may ship (public/demo/bundles/<name>/), probed in order at start. */
 /** Image sets the build may ship (codec-imageset files), probed at start. */
@@ -294,7 +295,7 @@ export class Controller {
       const showAct = r.source === 'activations' || view.act ? { showActivations: true } : view.act === false ? { showActivations: false } : {};
       const display = { ...(view.res ? { resolution: view.res } : {}), ...(view.mask !== undefined ? { showMask: view.mask } : {}), ...(view.sort ? { sort: view.sort } : {}) };
       // A link's mode stands; a link without one shows its image's largest-share mode.
-      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...showAct, ...display, followImage: r.mode === null ? r.image : null });
+      this.store.setState({ layer: r.layer, source: r.source, mode: r.mode, image: r.image, ablKind: r.ablKind, ablPct: r.ablPct, ablCommitted: r.ablPct, ...steerFromLink(r.steer), ...showAct, ...display, followImage: r.mode === null ? r.image : null });
     } finally {
       this.restoring = false;
     }
@@ -306,7 +307,7 @@ export class Controller {
     const s = this.s;
     if (!s.analysis) return '';
     const analysis = this.bundleRef ? undefined : analysisTag(s.analysis.id);
-    return serializeView({ bundle: this.bundleRef ?? undefined, analysis, layer: s.layer ?? undefined, source: s.source, mode: s.mode ?? undefined, image: s.image ?? undefined, ablate: { kind: s.ablKind, pct: s.ablPct }, res: s.resolution, mask: s.showMask, sort: s.sort, act: s.showActivations });
+    return serializeView({ bundle: this.bundleRef ?? undefined, analysis, layer: s.layer ?? undefined, source: s.source, mode: s.mode ?? undefined, image: s.image ?? undefined, ablate: { kind: s.ablKind, pct: s.ablPct }, steer: s.steerKind ? { kind: s.steerKind, factor: s.steerFactor } : undefined, res: s.resolution, mask: s.showMask, sort: s.sort, act: s.showActivations });
   }
 
   /** The full link to the view on screen. */
@@ -655,7 +656,7 @@ export class Controller {
   private ablationKey(): string | null {
     const s = this.s;
     if (!s.analysis?.hasModel || !s.layer || s.mode === null || s.image === null) return null;
-    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, image: s.image, pct: s.ablPct, kind: s.ablKind });
+    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, image: s.image, pct: s.ablPct, kind: s.ablKind, steer: steerSpec(s, s.steerFactor) });
   }
 
   /** Runs the live ablation for the current picks; while one is in flight, only the latest waits. */
@@ -680,7 +681,7 @@ export class Controller {
         this.store.setState({ ablation: { ...prev, status: 'loading', key } });
         const t0 = performance.now();
         try {
-          const data = await this.client.api.ablate({ layer: req.layer, source: req.source, mode: req.mode, image: req.image, pct: req.pct, kind: req.kind });
+          const data = await this.client.api.ablate({ layer: req.layer, source: req.source, mode: req.mode, image: req.image, pct: req.pct, kind: req.kind, steer: req.steer });
           const ms = performance.now() - t0;
           if (data.cached) this.s.recordLatency(ms);
           // Drawn even when a newer request waits: the bars follow the slider as fast as it computes.
@@ -697,7 +698,7 @@ export class Controller {
   private accuracyKey(): string | null {
     const s = this.s;
     if (!s.analysis?.hasModel || !s.layer || s.mode === null) return null;
-    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, pct: s.ablCommitted, kind: s.ablKind, sample: this.accuracySample });
+    return JSON.stringify({ id: s.analysis.id, layer: s.layer, source: s.source, mode: s.mode, pct: s.ablCommitted, kind: s.ablKind, sample: this.accuracySample, steer: steerSpec(s, s.steerCommitted) });
   }
 
   /** Per-class accuracy before / after over the sample, for the committed p (on slider release). */
@@ -711,7 +712,7 @@ export class Controller {
       const a = this.s.accuracy;
       if (a.key === key && a.status === 'loading' && this.client.generation === gen) this.store.setState({ accuracy: { ...a, progress: { done, total } } });
     });
-    this.client.api.ablationAccuracy({ layer: req.layer, source: req.source, mode: req.mode, pct: req.pct, kind: req.kind, sample: req.sample }, onProgress).then(
+    this.client.api.ablationAccuracy({ layer: req.layer, source: req.source, mode: req.mode, pct: req.pct, kind: req.kind, sample: req.sample, steer: req.steer }, onProgress).then(
       (data) => {
         if (this.s.accuracy.key === key) this.store.setState({ accuracy: { status: 'ready', key, data, progress: null } });
       },
@@ -783,7 +784,7 @@ export class Controller {
     let prev = this.s;
     this.unsubscribe = this.store.subscribe((s) => {
       const changed = s.analysis !== prev.analysis || s.layer !== prev.layer || s.source !== prev.source || s.mode !== prev.mode || s.image !== prev.image || s.resolution !== prev.resolution || s.showActivations !== prev.showActivations;
-      const ablChanged = changed || s.ablPct !== prev.ablPct || s.ablKind !== prev.ablKind || s.ablCommitted !== prev.ablCommitted;
+      const ablChanged = changed || s.ablPct !== prev.ablPct || s.ablKind !== prev.ablKind || s.ablCommitted !== prev.ablCommitted || s.steerKind !== prev.steerKind || s.steerFactor !== prev.steerFactor || s.steerCommitted !== prev.steerCommitted;
       // The grid's sort and the mask are in the link too, and need no new view.
       const displayChanged = s.sort !== prev.sort || s.showMask !== prev.showMask;
       prev = s;

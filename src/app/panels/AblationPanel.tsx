@@ -14,6 +14,7 @@ import { percentile } from '../store/ablationSlice';
 import { className } from '../store/selectors';
 import { ExportButtons } from './ExportButtons';
 import { Panel, PanelState } from './PanelState';
+import { SteerControls } from './SteerControls';
 
 const BEFORE = '#cbd5e1';
 const AFTER_DOWN = '#dc2626';
@@ -47,6 +48,7 @@ export function AblationPanel() {
         <div className="ablation-body">
           <div className="abl-controls">
             <AblationControls />
+            <SteerControls />
           </div>
           <div className="abl-col">
             <div className="abl-sub">
@@ -61,7 +63,7 @@ export function AblationPanel() {
           <div className="abl-col">
             <div className="abl-sub">
               <span>
-                Accuracy per class {acc.data && <span className="muted">on {acc.data.n} images, p = {acc.data.pct}% ({acc.data.kind})</span>}
+                Accuracy per class {acc.data && <span className="muted">on {acc.data.n} images, {acc.data.steer ? `${acc.data.steer.kind} ×${acc.data.steer.factor}${acc.data.steer.kind === 'scale' ? `, p = ${acc.data.pct}%` : ''}` : `p = ${acc.data.pct}% (${acc.data.kind})`}</span>}
               </span>
               <ExportButtons name="ablation-accuracy" svg={accSvg} csv={() => accuracyCsv(acc.data, analysis.classNames)} title={acc.data ? `Accuracy per class before and after ${acc.data.kind === 'destroy' ? 'destroying' : 'preserving only'} the top ${acc.data.pct}% (k = ${acc.data.k} of ${acc.data.C}) channels of ${acc.data.layer} ${acc.data.source === 'contributions' ? 'contribution' : 'activation'} mode #${acc.data.mode}, on ${acc.data.n} images` : 'Ablation accuracy'} />
             </div>
@@ -91,6 +93,8 @@ function AblationControls() {
   const kind = useApp((s) => s.ablKind);
   const setPct = useApp((s) => s.setAblPct);
   const setKind = useApp((s) => s.setAblKind);
+  const steering = useApp((s) => s.steerKind !== null);
+  const setSteerKind = useApp((s) => s.setSteerKind);
   const r = useApp((s) => (s.ablation.status !== 'error' ? s.ablation.data : null));
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const commit = (v: number) => {
@@ -104,7 +108,7 @@ function AblationControls() {
     <>
       <span className="seg" role="radiogroup" aria-label="Ablation kind">
         {(['destroy', 'preserve'] as const).map((k2) => (
-          <button key={k2} type="button" role="radio" aria-checked={kind === k2} className={`small${kind === k2 ? ' active' : ''}`} data-testid={`abl-kind-${k2}`} onClick={() => setKind(k2)} title={k2 === 'destroy' ? "Zero the mode's top channels" : "Keep only the mode's top channels (zero the others)"}>
+          <button key={k2} type="button" role="radio" aria-checked={kind === k2 && !steering} className={`small${kind === k2 && !steering ? ' active' : ''}`} data-testid={`abl-kind-${k2}`} onClick={() => (setKind(k2), setSteerKind(null))} title={k2 === 'destroy' ? "Zero the mode's top channels" : "Keep only the mode's top channels (zero the others)"}>
             {k2}
           </button>
         ))}
@@ -232,7 +236,7 @@ function OutputBars({ r, svgRef }: { r: AblationResult; svgRef: React.RefObject<
   const argmax = (p: Float32Array) => p.reduce((b, v, i) => (v > p[b] ? i : b), 0);
   return (
     <div className="abl-bars" ref={box}>
-      <svg ref={svgRef} data-testid="abl-bars" data-key={`${r.layer}|${r.source}|${r.mode}|${r.image}|${r.kind}|${r.pct}`} />
+      <svg ref={svgRef} data-testid="abl-bars" data-key={`${r.layer}|${r.source}|${r.mode}|${r.image}|${r.kind}|${r.pct}`} data-steer={r.steer ? `${r.steer.kind}:${r.steer.factor}` : undefined} />
       <div className="abl-verdict" data-testid="abl-verdict">
         predicted {className(analysis, argmax(r.before))} → <b>{className(analysis, argmax(r.after))}</b>
       </div>
@@ -293,7 +297,7 @@ function AccuracyBars({ r, svgRef, stale }: { r: AccuracyResult; svgRef: React.R
   }, [r, width, height, analysis, svgRef]);
   return (
     <div className={`abl-acc${stale ? ' stale' : ''}`} ref={box}>
-      <svg ref={svgRef} data-testid="abl-accuracy" data-key={`${r.layer}|${r.source}|${r.mode}|${r.kind}|${r.pct}`} data-overall-before={r.overallBefore} data-overall-after={r.overallAfter} />
+      <svg ref={svgRef} data-testid="abl-accuracy" data-key={`${r.layer}|${r.source}|${r.mode}|${r.kind}|${r.pct}`} data-steer={r.steer ? `${r.steer.kind}:${r.steer.factor}` : undefined} data-overall-before={r.overallBefore} data-overall-after={r.overallAfter} />
       {r.labelsFromPredictions && <div className="muted">No labels: the unablated predictions stand in for them.</div>}
     </div>
   );

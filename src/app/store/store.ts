@@ -7,9 +7,10 @@ import { createAblationSlice, type AblationSlice } from './ablationSlice';
 import { createDataSlice, type DataSlice } from './dataSlice';
 import { createJobSlice, type JobSlice } from './jobSlice';
 import { createPanelSlice, type PanelSlice } from './panelSlice';
+import { createSteerSlice, type SteerSlice } from './steerSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type AppState = DataSlice & ViewSlice & JobSlice & PanelSlice & AblationSlice;
+export type AppState = DataSlice & ViewSlice & JobSlice & PanelSlice & AblationSlice & SteerSlice;
 
 export function createAppStore() {
   return createStore<AppState>()((...a) => ({
@@ -18,6 +19,7 @@ export function createAppStore() {
     ...createJobSlice(...a),
     ...createPanelSlice(...a),
     ...createAblationSlice(...a),
+    ...createSteerSlice(...a),
   }));
 }
 

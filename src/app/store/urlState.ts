@@ -3,7 +3,8 @@
  * pure functions to write it, read it, and fit a read view to an analysis (an unknown layer, a
  * mode or image out of range fall back to a valid view, with a notice for each).
  */
-import type { AblationKind, BundleSummary, HeatmapResolution, ModeSort, Source } from '../../worker/api';
+import type { AblationKind, BundleSummary, HeatmapResolution, ModeSort, Source, SteerSpec } from '../../worker/api';
+import { parseSteer, serializeSteer } from './steerUrl';
 
 export interface UrlView {
   /** Bundle folder URL as it was opened (relative to the page, or absolute). */
@@ -19,6 +20,8 @@ export interface UrlView {
   mode?: number;
   image?: number;
   ablate?: { kind: AblationKind; pct: number };
+  /** Steering instead of the ablation kind: `steer=1.5` scales, `steer=add:1.5` adds the atom direction. */
+  steer?: SteerSpec;
   /** Heatmap resolution, the reference's mask, the mode grid's sort, the activation modes shown. */
   res?: HeatmapResolution;
   mask?: boolean;
@@ -53,6 +56,7 @@ export function serializeView(v: UrlView): string {
   if (v.mode !== undefined && v.mode !== null) parts.push(`mode=${v.mode}`);
   if (v.image !== undefined && v.image !== null) parts.push(`image=${v.image}`);
   if (v.ablate) parts.push(`ablate=${v.ablate.kind}:${v.ablate.pct}`);
+  if (v.steer) parts.push(`steer=${serializeSteer(v.steer)}`);
   if (v.res === 'input') parts.push('res=input');
   if (v.mask) parts.push('mask=1');
   if (v.sort && v.sort !== 'frequency') parts.push(`sort=${v.sort}`);
@@ -123,6 +127,12 @@ export function parseHash(hash: string): { view: UrlView; notices: string[] } {
         }
         break;
       }
+      case 'steer': {
+        const r = parseSteer(value);
+        if (r.notice) notices.push(r.notice);
+        if (r.steer) view.steer = r.steer;
+        break;
+      }
       default:
         notices.push(`link: unknown field "${key}"; ignored.`);
     }
@@ -137,6 +147,8 @@ export interface ResolvedView {
   image: number | null;
   ablKind: AblationKind;
   ablPct: number;
+  /** The link's steering; absent when the link does not steer. */
+  steer?: SteerSpec;
   notices: string[];
 }
 
@@ -175,11 +187,11 @@ export function resolveView(view: UrlView, a: Pick<BundleSummary, 'layers' | 'im
     if (view.image < n) image = view.image;
     else notices.push(`link: image ${view.image} is out of range (${n} images); showing image 0.`);
   }
-  return { layer, source, mode, image, ablKind: view.ablate?.kind ?? fallback.ablKind, ablPct: view.ablate?.pct ?? fallback.ablPct, notices };
+  return { layer, source, mode, image, ablKind: view.ablate?.kind ?? fallback.ablKind, ablPct: view.ablate?.pct ?? fallback.ablPct, ...(view.steer ? { steer: view.steer } : {}), notices };
 }
 
 /** Whether two hashes differ only in the ablation or the display (a slider move or a sort replaces the history entry). */
 export function onlyAblationDiffers(a: string, b: string): boolean {
-  const strip = (h: string) => h.replace(/&?(ablate|res|mask|sort|act)=[^&]*/g, '');
+  const strip = (h: string) => h.replace(/&?(ablate|steer|res|mask|sort|act)=[^&]*/g, '');
   return strip(a) === strip(b) && a !== b;
 }
