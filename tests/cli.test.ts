@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../src/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCaptured } from './helpers/cliRun';
 import { saveModelToDir } from '../src/cli/fileIO';
 import { loadModelFromDisk } from '../src/cli/modelFiles';
 import { useNodeBackend } from '../src/cli/nodeBackend';
@@ -27,21 +27,9 @@ const bin = (...args: string[]) => run('npx', ['tsx', 'src/cli/bin.ts', ...args]
 
 /** Runs the CLI in this process, capturing what it prints; rejects like a failed process would. */
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await runCli(args);
-    const res = { stdout: out.join('\n'), stderr: err.join('\n') };
-    if (code !== 0) throw Object.assign(new Error(`exit ${code}`), { code, ...res });
-    return res;
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
+  const r = await runCaptured(args);
+  if (r.code !== 0) throw Object.assign(new Error(`exit ${r.code}`), r);
+  return { stdout: r.stdout, stderr: r.stderr };
 }
 
 function png(file: string, seed: number) {

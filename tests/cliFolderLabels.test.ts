@@ -9,8 +9,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../src/cli/main';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCaptured } from './helpers/cliRun';
 import { saveModelToDir } from '../src/cli/fileIO';
 import { loadModelFromDisk } from '../src/cli/modelFiles';
 import { useNodeBackend } from '../src/cli/nodeBackend';
@@ -19,21 +19,7 @@ import { chainCnn } from './helpers/models';
 
 let dir = '';
 
-async function cli(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await runCli(args);
-    return { stdout: out.join('\n'), stderr: err.join('\n'), code };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCaptured(args);
 
 function png(file: string, seed: number) {
   const p = new PNG({ width: 6, height: 6 });

@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveModelToDir } from '../src/cli/fileIO';
-import { runCli } from '../src/cli/main';
+import { runCaptured } from './helpers/cliRun';
 import { useNodeBackend } from '../src/cli/nodeBackend';
 import type { BundleManifest } from '../src/core/bundle/manifest';
 import { residualGraphFiles } from './helpers/graphModels';
@@ -25,21 +25,7 @@ const N = 5;
 let pixels: Uint8Array[] = [];
 let base: tf.LayersModel;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await runCli(args);
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
-}
+const cli = (...args: string[]) => runCaptured(args);
 
 /** The shard renamed to `group1-shard1of1` (no .bin), in the file and in model.json. */
 function dropBinSuffix(modelDir: string) {
