@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/nodeBackend';
+import { sech2, T0, tanhModel, V } from '../../../tests/helpers/tanhModel';
 import { Executor } from '../model/executor';
 import { attribute } from './attribute';
 import { plainError, summarizeCompleteness, symmetricError, TINY_DF_FRACTION, tinyThreshold } from './completeness';
@@ -17,20 +18,6 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-const V = [1, -1];
-
-/** h = x (cut), F = output 0 = v . tanh(h). */
-const T0 = { kind: 'logit', classIndex: 0 } as const;
-function tanhModel(): tf.LayersModel {
-  const m = tf.sequential();
-  m.add(tf.layers.dense({ inputShape: [2], units: 2, useBias: false, name: 'h', weights: [tf.tensor2d([[1, 0], [0, 1]])] }));
-  m.add(tf.layers.activation({ activation: 'tanh', name: 't' }));
-  // Output 0 is the target (class 0, given); output 1 is 0 (tfjs' oneHot needs two classes).
-  m.add(tf.layers.dense({ units: 2, useBias: false, name: 'out', weights: [tf.tensor2d([V[0], 0, V[1], 0], [2, 2])] }));
-  return m;
-}
-
-const sech2 = (z: number) => 1 - Math.tanh(z) ** 2;
 /** Per unit contributions of the trapezoid at S steps, in float64. */
 function closedC(x: number[], S: number): number[] {
   return x.map((xk, k) => {

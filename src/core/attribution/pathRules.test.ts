@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../cli/nodeBackend';
+import { sech2, T0, tanhModel, V } from '../../../tests/helpers/tanhModel';
 import { randomImages, residualCnn } from '../../../tests/helpers/models';
 import { Executor } from '../model/executor';
 import { conductance } from './conductance';
@@ -15,16 +16,6 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-const V = [1, -1];
-const T0 = { kind: 'logit', classIndex: 0 } as const;
-function tanhModel(): tf.LayersModel {
-  const m = tf.sequential();
-  m.add(tf.layers.dense({ inputShape: [2], units: 2, useBias: false, name: 'h', weights: [tf.tensor2d([[1, 0], [0, 1]])] }));
-  m.add(tf.layers.activation({ activation: 'tanh', name: 't' }));
-  m.add(tf.layers.dense({ units: 2, useBias: false, name: 'out', weights: [tf.tensor2d([V[0], 0, V[1], 0], [2, 2])] }));
-  return m;
-}
-const sech2 = (z: number) => 1 - Math.tanh(z) ** 2;
 
 /** Per-alpha reference of each rule on `grid`, in float64. */
 function reference(x: number[], grid: number[]) {
