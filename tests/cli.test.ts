@@ -117,6 +117,10 @@ describe('codec CLI', () => {
     const { stdout } = await cli(...args, '--scale', '2.5');
     expect(stdout).toMatch(/^# scale x2\.5 2\/5 channels \(40\.0%\) of contributions mode 0 at a: \[\d, \d\]$/m);
     expect(stdout).toMatch(/^# accuracy before \d\.\d{4}, after \d\.\d{4}$/m);
+    // A negative factor: `--scale=-2` (with a space the parser takes -2 for an option).
+    const neg = JSON.parse((await cli(...args, '--scale=-2', '--json')).stdout);
+    expect(neg.scale).toBe(-2);
+    expect(neg.rows.some((r: { after: number[]; before: number[] }) => r.after.some((v, i) => Math.abs(v - r.before[i]) > 1e-6))).toBe(true);
     const err = await cli(...args, '--scale', '3.5').then(() => null, (e: { stderr: string }) => e);
     expect(err?.stderr).toMatch(/ablate: --scale must be in \[-2, 3\] \(1 = unchanged, 0 = destroy\), but got 3\.5\./);
   });
