@@ -8,6 +8,9 @@ const USAGE = `usage: npm run codec -- <command> [options]
 commands:
   analyze       --model <model.json> --images <dir|imageset.json> --layers <a,b,...> --out <dir> [options]
   predict       --model <model.json> --images <dir|imageset.json> [--preprocess-preset <name>]
+  analyze ... --shard i/n   a partial bundle of images share i of n (0-based; docs/shards.md)
+  merge         <shard bundles...> --out <dir> [SAE options of analyze]   join shards, fit SAEs and metrics
+  fit           <bundle dir|zip> --out <dir> [SAE options of analyze]     refit a bundle's SAEs and metrics
   report        <bundle dir|zip> [--json]
   ablate        <bundle dir|zip> --model <model.json> --images <dir|imageset.json> --layer <name> --mode <k> --pct <p> [--kind destroy|preserve | --scale <f>] [--image <i>]
   layers        --model <model.json>
@@ -22,6 +25,10 @@ export async function dispatch(argv: string[]): Promise<number> {
       return (await import('./commands/analyze')).analyzeCommand(rest);
     case 'predict':
       return (await import('./commands/predict')).predictCommand(rest);
+    case 'merge':
+      return (await import('./commands/merge')).mergeCommand(rest);
+    case 'fit':
+      return (await import('./commands/fit')).fitCommand(rest);
     case 'report':
       return (await import('./commands/report')).reportCommand(rest);
     case 'ablate':

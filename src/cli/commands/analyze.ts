@@ -21,6 +21,8 @@ import { useNodeBackend } from '../nodeBackend';
 import { printMetricsTable } from './report';
 import { stepsOptions } from './stepsOption';
 import { saeProgressLine } from '../saeProgress';
+import { analyzeShard } from '../../core/shards/analyzeShard';
+import { parseShard } from '../../core/shards/plan';
 
 export const ANALYZE_OPTIONS = {
   model: { type: 'string' },
@@ -54,6 +56,7 @@ export const ANALYZE_OPTIONS = {
   backend: { type: 'string' },
   limit: { type: 'string' },
   out: { type: 'string' },
+  shard: { type: 'string' },
 } as const;
 
 export async function analyzeCommand(argv: string[]): Promise<number> {
@@ -93,7 +96,10 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const progress = progressLine(cmd);
   const saeProgress = saeProgressLine(cmd);
   const t0 = Date.now();
-  const res = await analyze(exec, set, {
+  // --shard i/n: contributions and outputs of a contiguous share of the images only (docs/shards.md).
+  const shard = v.shard !== undefined ? parseShard(String(v.shard), cmd) : null;
+  const run: typeof analyze = shard ? (e, s, o) => analyzeShard(e, s, shard, o) : analyze;
+  const res = await run(exec, set, {
     layers,
     method,
     ...stepsOptions(cmd, v, method),
@@ -123,6 +129,11 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
     onProgress: (p) => progress(p.done, p.total, p.stage + (p.layer ? ` ${p.layer}` : '')),
   });
   await writeBundleDir(out, res.files);
+  if (shard) {
+    const [a, b] = res.manifest.partial!.shard.imageRange;
+    console.error(`[${cmd}] shard ${shard.index}/${shard.count}: images ${a}..${b - 1} of ${set.n}, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; partial bundle written to ${out} (join the shards with codec merge)`);
+    return 0;
+  }
   console.error(`[${cmd}] ${set.n} images, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; bundle written to ${out}`);
   printMetricsTable(res.manifest);
   return 0;

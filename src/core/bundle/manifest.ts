@@ -7,6 +7,7 @@ import type { LogitsInfo } from '../model/logits';
 
 import type { CompletenessArrays, CompletenessMetrics, StepsAuto } from './completenessRecord';
 import type { FitQuality } from '../sae/fitQuality';
+import type { PartialRecord } from './shardRecord';
 
 export type DType = 'float32' | 'float16' | 'int32' | 'uint8' | 'uint16';
 
@@ -170,6 +171,8 @@ export interface BundleManifest {
   sweeps?: SweepRecord[];
   /** Optional thumbnails sprite (PNG, images in order, row-major grid). */
   sprite?: { file: string; cols: number; cellHeight: number; cellWidth: number };
+  /** Optional: a shard of a larger analysis (`analyze --shard i/n`): contributions and outputs of its images only, no metrics or SAEs (shardRecord.ts). */
+  partial?: PartialRecord;
 }
 
 export const BUNDLE_FORMAT = 'codec-bundle';

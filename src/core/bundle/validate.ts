@@ -11,6 +11,7 @@ import { checkPreprocessing } from '../image/checkPreprocessing';
 import { DTYPE_BYTES, elementCount } from './arrays';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, READABLE_VERSIONS, type ArrayRef, type BundleManifest, type CsrRef, type DType } from './manifest';
 import { isSafeBundlePath } from './paths';
+import { checkPartialRecord } from './shardRecord';
 
 function fail(msg: string): never {
   throw new CodecError('BundleError', `bundle: ${msg}`);
@@ -132,5 +133,6 @@ export function validateManifest(json: unknown, sizeOf?: (file: string) => numbe
     if (!isObj(m.sprite) || !isSafeBundlePath(m.sprite.file)) fail(`${M}: sprite.file must be a relative path inside the bundle.`);
     if (sizeOf && sizeOf(m.sprite.file) === undefined) fail(`${m.sprite.file}: missing (the manifest lists it as the sprite).`);
   }
+  checkPartialRecord(m.partial, n);
   return m;
 }

@@ -47,12 +47,11 @@ function median(v: number[]): number | null {
 }
 
 /**
- * The S vs 2S change of each layer in `col` (computed at `opts.steps`), on `sample` images of the set.
- * Returns null for methods without steps.
+ * Per layer, the S vs 2S change of images `idx` of the set (null where undefined): their S-step
+ * contributions are `col`'s own rows; the 2S run is one image at a time (so a shard computes the
+ * same rows as one whole run).
  */
-export async function stepChanges(exec: HookableModel, set: InputSet, col: Collected, opts: Omit<AttributeOptions, 'keepMaps'> & { steps: number }, sample = 8): Promise<Map<string, StepChange> | null> {
-  if (opts.method && opts.method !== 'conductance' && opts.method !== 'hidden-ig') return null;
-  const idx = sampleIndices(set.n, sample);
+export async function stepChangeRows(exec: HookableModel, set: InputSet, col: Pick<Collected, 'layers'>, opts: Omit<AttributeOptions, 'keepMaps'> & { steps: number }, idx: number[]): Promise<Map<string, (number | null)[]>> {
   const rows = idx.length;
   const nets = new Map(col.layers.map((l) => [l.name, new Float32Array(rows * l.channels)]));
   // The 2S run, one image at a time (the sample is small; a batch of scattered rows would need a gather).
@@ -67,12 +66,26 @@ export async function stepChanges(exec: HookableModel, set: InputSet, col: Colle
       x.dispose();
     }
   }
-  const out = new Map<string, StepChange>();
+  const out = new Map<string, (number | null)[]>();
   for (const l of col.layers) {
     const atS = new Float32Array(rows * l.channels);
     for (const [j, i] of idx.entries()) atS.set(l.net.subarray(i * l.channels, (i + 1) * l.channels), j * l.channels);
-    const ch = relChange(atS, nets.get(l.name)!, l.channels, rows).filter((v): v is number => v !== null);
-    out.set(l.name, { stepChangeMedian: median(ch), stepChangeSample: rows, stepChangeSteps: opts.steps });
+    out.set(l.name, relChange(atS, nets.get(l.name)!, l.channels, rows));
   }
   return out;
+}
+
+/** The layer's StepChange from its per-image changes (nulls left out of the median). */
+export function stepChangeOf(change: (number | null)[], steps: number): StepChange {
+  return { stepChangeMedian: median(change.filter((v): v is number => v !== null)), stepChangeSample: change.length, stepChangeSteps: steps };
+}
+
+/**
+ * The S vs 2S change of each layer in `col` (computed at `opts.steps`), on `sample` images of the set.
+ * Returns null for methods without steps.
+ */
+export async function stepChanges(exec: HookableModel, set: InputSet, col: Collected, opts: Omit<AttributeOptions, 'keepMaps'> & { steps: number }, sample = 8): Promise<Map<string, StepChange> | null> {
+  if (opts.method && opts.method !== 'conductance' && opts.method !== 'hidden-ig') return null;
+  const rows = await stepChangeRows(exec, set, col, opts, sampleIndices(set.n, sample));
+  return new Map([...rows].map(([name, change]) => [name, stepChangeOf(change, opts.steps)]));
 }
