@@ -55,7 +55,7 @@ export function AblationPanel() {
               <span>
                 Image #{abl.data?.image ?? '—'}: top classes <span className="muted">(ghost: before; bar: after)</span>
               </span>
-              <ExportButtons name="ablation-image" svg={barsSvg} csv={() => imageCsv(abl.data, analysis.classNames)} title={abl.data ? `Image #${abl.data.image}: class probabilities before (ghost) and after ${abl.data.kind === 'destroy' ? 'destroying' : 'preserving only'} the top ${abl.data.pct}% (k = ${abl.data.k} of ${abl.data.C}) channels of ${layer} ${source === 'contributions' ? 'contribution' : 'activation'} mode #${abl.data.mode}` : 'Ablation'} />
+              <ExportButtons name="ablation-image" svg={barsSvg} csv={() => imageCsv(abl.data, analysis.classNames)} title={abl.data ? `Image #${abl.data.image}: class probabilities before (ghost) and after ${abl.data.steer ? `steering (${abl.data.steer.kind} ×${abl.data.steer.factor}) by` : abl.data.kind === 'destroy' ? 'destroying' : 'preserving only'} the top ${abl.data.pct}% (k = ${abl.data.k} of ${abl.data.C}) channels of ${layer} ${source === 'contributions' ? 'contribution' : 'activation'} mode #${abl.data.mode}` : 'Ablation'} />
             </div>
             {abl.status === 'error' ? <PanelState kind="error">{abl.message}</PanelState> : abl.data ? <OutputBars r={abl.data} svgRef={barsSvg} /> : <PanelState kind="loading">Running the network after {layer}…</PanelState>}
             <Latency />
@@ -95,6 +95,8 @@ function AblationControls() {
   const setKind = useApp((s) => s.setAblKind);
   const steering = useApp((s) => s.steerKind !== null);
   const setSteerKind = useApp((s) => s.setSteerKind);
+  // Adding an atom direction spans all the atom's channels: p does not apply.
+  const adding = useApp((s) => s.steerKind === 'add' && s.source === 'activations');
   const r = useApp((s) => (s.ablation.status !== 'error' ? s.ablation.data : null));
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const commit = (v: number) => {
@@ -121,6 +123,7 @@ function AblationControls() {
           max={99}
           step={1}
           value={pct}
+          disabled={adding}
           data-testid="abl-pct"
           aria-label="Percent of the layer's channels"
           onChange={(e) => {
