@@ -124,6 +124,12 @@ describe('analyze --shard and merge', () => {
     expect(line).toMatch(/^codec: merge: .*x2: model\.sha256 differs from .*s0/);
   });
 
+  it('a part with other settings is refused naming the field; report says a shard is partial', async () => {
+    await cli(...analyzeArgs(), '--steps', '5', '--shard', '1/4', '--out', j('x1'));
+    expect(await errorLine('merge', shards[0], j('x1'), shards[2], shards[3], '--out', j('bad'))).toMatch(/^codec: merge: .*x1: settings\.steps differs from .*s0 \(5 vs 4\)/);
+    expect((await cli('report', shards[2])).stdout).toMatch(/shard 2\/4: images 7\.\.10 of 15, contributions only/);
+  });
+
   it('a missing shard and a duplicate shard are each refused in one line naming the shard', async () => {
     expect(await errorLine('merge', shards[0], shards[1], shards[3], '--out', j('bad'))).toMatch(/^codec: merge: shard 2\/4 missing/);
     expect(await errorLine('merge', shards[0], shards[1], shards[1], shards[2], shards[3], '--out', j('bad'))).toMatch(/^codec: merge: shard 1\/4 given twice \(.*s1 and .*s1\)/);

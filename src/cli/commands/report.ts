@@ -63,6 +63,10 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return 0;
   }
   console.log(`bundle: ${positionals[0]}  model: ${m.model.name ?? m.model.path}  images: ${m.images.length}  method: ${m.settings.method}, target ${m.settings.target}, ${m.settings.stepsAuto ? `steps until converged (cap ${m.settings.steps})` : `${m.settings.steps} steps`}, baseline ${m.settings.baseline}, backend ${m.settings.backend}`);
+  if (m.partial) {
+    const { index, count, imageRange, totalImages } = m.partial.shard;
+    console.log(`shard ${index}/${count}: images ${imageRange[0]}..${imageRange[1] - 1} of ${totalImages}, contributions only (no metrics or SAEs until the shards are joined with codec merge; docs/shards.md)`);
+  }
   printMetricsTable(m);
   return 0;
 }
