@@ -32,6 +32,8 @@ export interface ImageFolderOptions {
   classNames?: string[];
   /** Read at most this many images, the first in order (default: all). */
   limit?: number;
+  /** Decode only images [start, end) of those (a shard, `analyze --shard`): `files` and `labels` still list all of them; `images` and `pixels` hold the range. */
+  range?: [number, number];
 }
 
 export interface ImageFolder {
@@ -164,7 +166,7 @@ function resolveLabels(texts: string[], files: string[], source: string, given?:
  * Errors (one line each): a missing folder, no images, an undecodable image (decodeImage's
  * message), a malformed CSV or a missing/unknown label.
  */
-export async function readImageFolder(dir: string, { preprocessing: pre, labelsCsv, classNames, limit }: ImageFolderOptions): Promise<ImageFolder> {
+export async function readImageFolder(dir: string, { preprocessing: pre, labelsCsv, classNames, limit, range }: ImageFolderOptions): Promise<ImageFolder> {
   checkPreprocessing(pre, WHERE);
   if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) throw new CodecError('InputError', `${WHERE}: limit must be an integer >= 1, but got ${limit}.`);
   const stat = await fs.stat(dir).catch(() => null);
@@ -175,8 +177,10 @@ export async function readImageFolder(dir: string, { preprocessing: pre, labelsC
   const n = Math.min(listed.files.length, limit ?? Infinity);
   const files = listed.files.slice(0, n);
   const per = pre.height * pre.width * pre.channels;
-  if (n * per * 4 > MAX_INPUT_BYTES) {
-    throw new CodecError('InputError', `${WHERE}: ${dir}: ${n} images of ${pre.height}x${pre.width}x${pre.channels} need ${((n * per * 4) / 2 ** 30).toFixed(1)} GB, over the limit of ${MAX_INPUT_BYTES / 2 ** 30} GB; read fewer (limit).`);
+  const [from, to] = range ? [Math.min(range[0], n), Math.min(range[1], n)] : [0, n];
+  const m = to - from;
+  if (m * per * 4 > MAX_INPUT_BYTES) {
+    throw new CodecError('InputError', `${WHERE}: ${dir}: ${m} images of ${pre.height}x${pre.width}x${pre.channels} need ${((n * per * 4) / 2 ** 30).toFixed(1)} GB, over the limit of ${MAX_INPUT_BYTES / 2 ** 30} GB; read fewer (limit).`);
   }
 
   // Labels first, so a bad CSV fails before any decoding.
@@ -200,9 +204,9 @@ export async function readImageFolder(dir: string, { preprocessing: pre, labelsC
     }
   }
 
-  const images = new Float32Array(n * per);
-  const pixels = new Uint8Array(n * per);
-  for (const [i, f] of files.entries()) {
+  const images = new Float32Array(m * per);
+  const pixels = new Uint8Array(m * per);
+  for (const [i, f] of files.slice(from, to).entries()) {
     const decoded = decodeImage(await fs.readFile(path.join(dir, f)), f);
     const px = resizeImage(decoded, pre);
     pixels.set(px.data, i * per);

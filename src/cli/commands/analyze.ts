@@ -22,7 +22,7 @@ import { printMetricsTable } from './report';
 import { stepsOptions } from './stepsOption';
 import { saeProgressLine } from '../saeProgress';
 import { analyzeShard } from '../../core/shards/analyzeShard';
-import { parseShard } from '../../core/shards/plan';
+import { parseShard, shardRange } from '../../core/shards/plan';
 
 export const ANALYZE_OPTIONS = {
   model: { type: 'string' },
@@ -74,7 +74,10 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   // The model's class names (--classes, else its card) name the outputs, so folder or CSV labels
   // resolve against them; without any, the sorted folder names must cover every output.
   const givenClasses = v.classes ? readLines(String(v.classes)) : card.classNames;
-  const set = await loadInputSet(imagesPath, pre, { labelsCsv: v.labels as string | undefined, limit, classNames: givenClasses });
+  // --shard i/n: contributions and outputs of a contiguous share of the images only (docs/shards.md); only that share is decoded.
+  const shard = v.shard !== undefined ? parseShard(String(v.shard), cmd) : null;
+  if (shard) refuseWithShard(v);
+  const set = await loadInputSet(imagesPath, pre, { labelsCsv: v.labels as string | undefined, limit, classNames: givenClasses, range: shard ? (n) => shardRange(shard.index, shard.count, n) : undefined });
   const classNames = checkClassCount(exec, set, givenClasses ? (v.classes ? String(v.classes) : 'the model card') : null);
   const layers = v.layers ? String(v.layers).split(',').map((s) => s.trim()).filter(Boolean) : (card.layers ?? []).map((l) => l.name);
   if (layers.length === 0) throw new CodecError('InputError', `${cmd}: --layers is required (no card.json with layers beside the model).`);
@@ -96,9 +99,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   const progress = progressLine(cmd);
   const saeProgress = saeProgressLine(cmd);
   const t0 = Date.now();
-  // --shard i/n: contributions and outputs of a contiguous share of the images only (docs/shards.md).
-  const shard = v.shard !== undefined ? parseShard(String(v.shard), cmd) : null;
-  const run: typeof analyze = shard ? (e, s, o) => analyzeShard(e, s, shard, o) : analyze;
+  const run: typeof analyze = shard ? (e, s, o) => analyzeShard(e, s, { ...shard, imageRange: shardRange(shard.index, shard.count, set.whole!.n), whole: set.whole! }, o) : analyze;
   const res = await run(exec, set, {
     layers,
     method,
@@ -131,7 +132,7 @@ export async function analyzeCommand(argv: string[]): Promise<number> {
   await writeBundleDir(out, res.files);
   if (shard) {
     const [a, b] = res.manifest.partial!.shard.imageRange;
-    console.error(`[${cmd}] shard ${shard.index}/${shard.count}: images ${a}..${b - 1} of ${set.n}, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; partial bundle written to ${out} (join the shards with codec merge)`);
+    console.error(`[${cmd}] shard ${shard.index}/${shard.count}: images ${a}..${b - 1} of ${set.whole!.n}, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; partial bundle written to ${out} (join the shards with codec merge)`);
     return 0;
   }
   console.error(`[${cmd}] ${set.n} images, ${layers.length} layers, ${method} on ${backend} in ${((Date.now() - t0) / 1000).toFixed(1)} s; bundle written to ${out}`);
@@ -149,6 +150,12 @@ function checkClassCount(exec: HookableModel, set: InputSetWithClasses, source: 
   if (set.classNames.length === outputs) return set.classNames;
   const from = source ?? `the labels' ${set.classNames.length} distinct names (${set.classNames.slice(0, 4).join(', ')}${set.classNames.length > 4 ? ', ...' : ''})`;
   throw new CodecError('InputError', `analyze: ${from} give ${set.classNames.length} class names, but the model has ${outputs} outputs; ${source ? 'give one name per output, in output order' : 'give the model\'s class names, one per output in output order, with --classes <file> (or classNames in card.json), so labels map to the right outputs'}.`);
+}
+
+/** What a shard cannot do: the surprisal target's statistics, SAE extra sets and sweeps need the whole set (the SAE flags are for codec merge). */
+function refuseWithShard(v: Record<string, unknown>): void {
+  const bad = v.target === 'surprisal' ? '--target surprisal (its statistics are over the whole set)' : v['sae-extra'] ? '--sae-extra' : v.sweep ? '--sweep' : null;
+  if (bad) throw new CodecError('InputError', `analyze: ${bad} cannot be used with --shard: a shard computes contributions and outputs only (SAEs and metrics are fitted by codec merge).`);
 }
 
 function readLines(file: string): string[] {
