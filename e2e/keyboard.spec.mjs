@@ -59,6 +59,13 @@ test('keyboard: lists are one tab stop each; the matrix and the decomposition ta
   });
   expect(clipped.length === 0, `no decomposition value cut off: ${clipped.join(', ')}`);
 
+  // The layer trends: left picks the previous layer (the points are one tab stop with the arrow keys).
+  const layers = await state(page, (s) => ({ all: s.analysis.layers.map((l) => l.name), now: s.layer }));
+  await page.focus('[data-testid="trends-keys"]');
+  await page.keyboard.press('ArrowLeft');
+  const prev = layers.all[Math.max(0, layers.all.indexOf(layers.now) - 1)];
+  await until(async () => (await state(page, (s) => s.layer)) === prev, `the previous layer (${prev}) from the keys`);
+
   // The strip pages: the next page starts at the 401st image.
   const first = async () => Number(await page.locator('[data-testid="image-strip"] [data-image]').first().getAttribute('data-image'));
   await page.click('[data-testid="strip-next"]');

@@ -65,7 +65,20 @@ export function LayerTrends() {
         )
       }
     >
-      <div className="trends" ref={box}>
+      <div
+        className="trends"
+        ref={box}
+        tabIndex={0}
+        aria-label="Layer trends: left and right pick the previous or next layer"
+        data-testid="trends-keys"
+        onKeyDown={(e) => {
+          if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+          e.preventDefault();
+          const i = layers.findIndex((l) => l.name === layer);
+          const j = Math.max(0, Math.min(layers.length - 1, (i < 0 ? 0 : i) + (e.key === 'ArrowRight' ? 1 : -1)));
+          if (layers[j]) pickLayer(layers[j].name);
+        }}
+      >
         {!analysis ? (
           <NoAnalysis>Open the demo or analyze a model to see how sparsity and dimensionality change with depth.</NoAnalysis>
         ) : !layers.some((l) => METRICS.some((m) => [m.contrib(l), m.act?.(l) ?? null].some((v) => v !== null && Number.isFinite(v)))) ? (

@@ -98,7 +98,8 @@ function SweepChart({ v, svgRef }: { v: SweepView; svgRef: React.RefObject<SVGSV
   useEffect(() => {
     const el = svgRef.current;
     if (!el || width < 80 || height < 60) return;
-    const margin = { top: 10, right: 10, bottom: 30, left: 38 };
+    // Right margin: room for the last tick label, "100%", centred on the axis' end.
+    const margin = { top: 10, right: 18, bottom: 30, left: 38 };
     const yMax = Math.max(1.05, d3.max(curves.flatMap((c) => [...c.targetRatio, ...c.offRatio]).filter(Number.isFinite)) ?? 1);
     const x = d3.scaleLinear().domain([0, 1]).range([margin.left, width - margin.right]);
     const y = d3.scaleLinear().domain([0, yMax]).nice().range([height - margin.bottom, margin.top]);
