@@ -1,19 +1,7 @@
-/** The SAE flags `codec merge` and `codec fit` share with `codec analyze` (same names, same checks). */
+/** The SAE flags `codec merge` and `codec fit` share with `codec analyze` (same names, same checks; each command declares them). */
 import { keyword } from '../core/errors';
 import type { FitOptions } from '../core/shards/fitAnalysis';
 import { intOpt, numOpt } from './args';
-
-export const SAE_FLAGS = {
-  sae: { type: 'string' },
-  'sae-on': { type: 'string' },
-  'sae-epochs': { type: 'string' },
-  'sae-steps': { type: 'string' },
-  'sae-lr': { type: 'string' },
-  reduction: { type: 'string' },
-  K: { type: 'string' },
-  tau: { type: 'string' },
-  seed: { type: 'string' },
-} as const;
 
 /** FitOptions from the flags; unset flags stay undefined (the bundle's settings or the trainer's defaults). */
 export function saeFlags(cmd: string, v: Record<string, unknown>): FitOptions {

@@ -7,14 +7,27 @@
 import { readBundleFromDisk, writeBundleDir } from '../bundleFiles';
 import { parse, progressLine, required } from '../args';
 import { rebasePaths } from '../bundlePaths';
-import { saeFlags, SAE_FLAGS } from '../saeFlags';
+import { saeFlags } from '../saeFlags';
 import { saeProgressLine } from '../saeProgress';
 import { useNodeBackend } from '../nodeBackend';
 import { CodecError, keyword } from '../../core/errors';
 import { collectedFromBundle, fitAnalysis } from '../../core/shards/fitAnalysis';
 import { printMetricsTable } from './report';
 
-export const FIT_OPTIONS = { ...SAE_FLAGS, out: { type: 'string' }, backend: { type: 'string' } } as const;
+/** The SAE options of analyze (saeFlags.ts reads them), the output and the backend. */
+export const FIT_OPTIONS = {
+  sae: { type: 'string' },
+  'sae-on': { type: 'string' },
+  'sae-epochs': { type: 'string' },
+  'sae-steps': { type: 'string' },
+  'sae-lr': { type: 'string' },
+  reduction: { type: 'string' },
+  K: { type: 'string' },
+  tau: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
 
 export async function fitCommand(argv: string[]): Promise<number> {
   const cmd = 'fit';

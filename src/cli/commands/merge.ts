@@ -6,7 +6,7 @@
 import { readBundleFromDisk, writeBundleDir } from '../bundleFiles';
 import { parse, progressLine, required } from '../args';
 import { rebasePaths } from '../bundlePaths';
-import { saeFlags, SAE_FLAGS } from '../saeFlags';
+import { saeFlags } from '../saeFlags';
 import { saeProgressLine } from '../saeProgress';
 import { useNodeBackend } from '../nodeBackend';
 import { keyword } from '../../core/errors';
@@ -14,7 +14,20 @@ import { fitAnalysis } from '../../core/shards/fitAnalysis';
 import { joinShards } from '../../core/shards/merge';
 import { printMetricsTable } from './report';
 
-export const MERGE_OPTIONS = { ...SAE_FLAGS, out: { type: 'string' }, backend: { type: 'string' } } as const;
+/** The SAE options of analyze (saeFlags.ts reads them), the output and the backend. */
+export const MERGE_OPTIONS = {
+  sae: { type: 'string' },
+  'sae-on': { type: 'string' },
+  'sae-epochs': { type: 'string' },
+  'sae-steps': { type: 'string' },
+  'sae-lr': { type: 'string' },
+  reduction: { type: 'string' },
+  K: { type: 'string' },
+  tau: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  backend: { type: 'string' },
+} as const;
 
 export async function mergeCommand(argv: string[]): Promise<number> {
   const cmd = 'merge';
