@@ -76,5 +76,16 @@ test('keyboard: lists are one tab stop each; the matrix and the decomposition ta
   await page.click('[data-testid="image-strip"] [data-image="401"]');
   await until(() => state(page, (s) => s.image === 401), 'image 401 picked');
   expect((await first()) === 400, 'the page follows the picked image');
+  // The ablation panel is below the fold: the image panel's peek shows the live ablation and
+  // takes the visitor there.
+  await until(() => page.locator('[data-testid="ablation-peek"]').count(), 'the ablation peek in the image panel');
+  const peek = await page.locator('[data-testid="ablation-peek"]').textContent();
+  const abl = await state(page, (s) => ({ kind: s.ablation.data.kind, pct: s.ablation.data.pct, mode: s.ablation.data.mode }));
+  expect(peek.includes(`${abl.kind} ${abl.pct}% of #${abl.mode}`), `the peek says the ablation on screen: ${peek} (${JSON.stringify(abl)})`);
+  await page.click('[data-testid="ablation-peek"]');
+  await until(() => page.evaluate(() => {
+    const r = document.querySelector('[data-testid="panel-ablation"]').getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  }), 'the ablation panel scrolled into view');
   await shot(page, 'keyboard-matrix-strip');
 }, { timeout: 180000 });

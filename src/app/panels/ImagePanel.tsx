@@ -16,6 +16,7 @@ import { useFitSize } from '../draw/useFitSize';
 import { toCsv } from '../draw/exportFig';
 import { ExportButtons } from './ExportButtons';
 import { HeatmapExport, Legend } from './HeatmapFooter';
+import { AblationPeek } from './AblationPeek';
 import { imageCompletenessText } from './completenessText';
 import { NoAnalysis, Panel, PanelState } from './PanelState';
 import { Thumb, useSpriteUrl } from './Thumb';
@@ -37,7 +38,12 @@ export function ImagePanel() {
   const analysis = useApp((s) => s.analysis);
   const image = useApp((s) => s.image);
   return (
-    <Panel title={<>Image {image !== null && <span className="muted">#{image}</span>}</>} testId="panel-image" className="image-panel" extra={analysis && <HeatmapControls />}>
+    <Panel title={<>Image {image !== null && <span className="muted">#{image}</span>}</>} testId="panel-image" className="image-panel" extra={analysis && (
+        <>
+          <AblationPeek />
+          <HeatmapControls />
+        </>
+      )}>
       {!analysis ? (
         <NoAnalysis>Pick an image to see where the picked mode acts in it.</NoAnalysis>
       ) : (
