@@ -39,7 +39,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   for (const p of positionals) parts.push({ name: p, bundle: await readBundleFromDisk(p) });
   const t0 = Date.now();
   const joined = await joinShards(parts);
-  const base = rebasePaths(joined.manifest, positionals[0], out);
+  const base = rebasePaths(joined.manifest, joined.from, out);
   const progress = progressLine(cmd);
   const res = await fitAnalysis(base, joined.collected, joined.stepChange, { ...opts, onSaeEpoch: saeProgressLine(cmd), onProgress: (p) => progress(p.done, p.total, p.stage + (p.layer ? ` ${p.layer}` : '')) });
   await writeBundleDir(out, res.files);

@@ -21,6 +21,8 @@ export interface ShardPart {
 export interface JoinedAnalysis {
   /** The first part's manifest with the whole set's images and labels, no partial record. */
   manifest: BundleManifest;
+  /** The part the manifest came from (shard 0), whose location its relative paths start from. */
+  from: string;
   collected: Collected;
   stepChange: Map<string, StepChange> | null;
 }
@@ -151,5 +153,5 @@ export async function joinShards(parts: ShardPart[]): Promise<JoinedAnalysis> {
   }
   const manifest: BundleManifest = { ...base, images, labels };
   delete manifest.partial;
-  return { manifest, collected, stepChange };
+  return { manifest, from: sorted[0].name, collected, stepChange };
 }
