@@ -36,6 +36,13 @@ test('opens on the demo with every panel drawn', async ({ page, baseUrl, logs })
   expect(problems.length === 0, `layout at 1280x800: ${problems.join('; ')}`);
   await shot(page, 'demo-1280x800');
   await shot(page, 'main-view');
+  // With the activation modes beside the contribution modes the cards are narrow.
+  await page.evaluate(() => window.__codec.store.getState().setShowActivations(true));
+  await until(() => page.locator('[data-testid="modes-activations"] .mode-card').count(), 'the activation mode cards');
+  problems = await layoutProblems(page);
+  expect(problems.length === 0, `layout at 1280x800 with activation modes: ${problems.join('; ')}`);
+  await shot(page, 'demo-1280x800-activations');
+  await page.evaluate(() => window.__codec.store.getState().setShowActivations(false));
   await page.setViewportSize({ width: 1920, height: 1080 });
   // The panels re-lay out after the resize (ResizeObserver, then React): wait until nothing is clipped.
   await until(async () => (await layoutProblems(page)).length === 0, 'the layout at 1920x1080 to settle with nothing clipped', 10000).catch(() => undefined);
@@ -60,6 +67,9 @@ function layoutProblems(page) {
     }
     document.querySelectorAll('.mode-head').forEach((h, i) => {
       if (h.scrollWidth > h.clientWidth + 1) out.push(`mode card ${i}'s head is clipped (${h.scrollWidth} > ${h.clientWidth} px)`);
+      // The class name in full, not cut to "Tr…".
+      const c = h.querySelector('.mode-class');
+      if (c && c.scrollWidth > c.clientWidth + 1) out.push(`mode card ${i}'s class name is cut (${c.textContent})`);
     });
     return out;
   });
