@@ -32,6 +32,7 @@ const fail = (msg: string): never => {
 };
 
 const show = (v: unknown) => {
+  if (typeof v === 'string' && v.length > 24) return `${v.slice(0, 12)}...`; // a hash: its start names it
   const s = JSON.stringify(v) ?? 'undefined';
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
