@@ -240,11 +240,14 @@ test('a shared link restores its view on the build under a sub-path', async ({ p
   const v = await state(page, (s) => ({ layer: s.analysis.layers[0].name, count: s.analysis.images.count }));
   await page.selectOption('[data-testid="layer-select"]', v.layer);
   await until(() => state(page, (s) => s.grid.status === 'ready' && s.grid.data.layer === s.layer && s.ablation.status === 'ready'), 'the grid and ablation');
-  const mode = await state(page, (s) => s.grid.data.cards[s.grid.data.cards.length - 1].id);
+  let mode = await state(page, (s) => s.grid.data.cards[s.grid.data.cards.length - 1].id);
   await page.locator(`[data-testid="modes-contributions"] .mode-card[data-mode="${mode}"]`).click();
   await page.locator('[data-testid="image-strip"] .thumb').nth(3).click();
   await page.click('[data-testid="abl-kind-preserve"]');
   await until(() => state(page, (s) => s.mode === Number(new URLSearchParams(location.hash.slice(1)).get('mode')) && s.image === 3), 'the picks in the hash');
+  // An image picked on its own shows its largest-share mode: the view to share is the one now on screen.
+  await until(() => state(page, (s) => s.followImage === null), 'the image\'s own mode to be picked');
+  mode = await state(page, (s) => s.mode);
   await page.click('[data-testid="share"]');
   const link = await page.evaluate(() => window.__codecLastShare);
   expect(link.startsWith(sub), `the link stays under the sub-path (${link})`);

@@ -35,7 +35,7 @@ test('mode sort, activation toggle, opacity and image filters do what they say',
   await until(async () => (await page.locator('[data-testid="image-view"] canvas.overlay').evaluate((c) => getComputedStyle(c).opacity)) === '0.3', 'overlay opacity 0.3');
   // Filters: label k, predicted k, misclassified, against the analysis' labels and predictions.
   const facts = await state(page, (s) => ({ labels: s.analysis.images.labels, predicted: Array.from(s.analysis.images.predicted), count: s.analysis.images.count }));
-  const stripCount = async () => Number(((await page.locator('.strip-bar .small').textContent()) ?? '').match(/^(\d+) image/)?.[1]);
+  const stripCount = async () => Number(((await page.locator('[data-testid="strip-count"]').textContent()) ?? '').match(/^(\d+) image/)?.[1]);
   const cases = [
     ['class:3', facts.labels.filter((l) => l === 3).length],
     ['predicted:3', facts.predicted.filter((p) => p === 3).length],

@@ -45,6 +45,7 @@ function MatrixChart({ m }: { m: Matrix }) {
   /** The class column the keyboard is on (arrow keys: up/down a mode, left/right a class). */
   const [cursor, setCursor] = useState(0);
   const [focused, setFocused] = useState(false);
+  const geom = useRef<{ cell: number; rowH: number; pickedRow: number } | null>(null);
   // Rows ordered by best class, then by strength (display order only).
   const order = useMemo(() => {
     const best = m.modes.map((_, r) => {
@@ -110,8 +111,28 @@ function MatrixChart({ m }: { m: Matrix }) {
       .text((d) => `mode ${m.modes[d.r]} × ${m.classNames[d.c]}: r = ${Number.isFinite(d.v) ? d.v.toFixed(2) : 'n/a'}\nclick: pick the mode and this class's top image`);
     const pickedRow = order.findIndex((r) => m.modes[r] === mode);
     if (pickedRow >= 0) g.append('rect').attr('class', 'row-outline').attr('x', -1).attr('y', pickedRow * rowH - 1).attr('width', nc * cell + 1).attr('height', rowH + 1);
-    if (pickedRow >= 0 && focused) g.append('rect').attr('class', 'cell-cursor').attr('data-testid', 'matrix-cursor').attr('data-class', cursor).attr('x', cursor * cell - 1).attr('y', pickedRow * rowH - 1).attr('width', cell + 1).attr('height', rowH + 1);
-  }, [m, order, mode, width, height, nc, pickMode, pickImage, analysis, cursor, focused]);
+    geom.current = { cell, rowH, pickedRow };
+  }, [m, order, mode, width, height, nc, pickMode, pickImage, analysis]);
+  // The keyboard's cell cursor, drawn on its own: a redraw of the chart on focus would replace the
+  // cell under a mouse press, and the click would then land on no cell.
+  useEffect(() => {
+    const el = svg.current;
+    if (!el) return;
+    const root = d3.select(el);
+    root.selectAll('rect.cell-cursor').remove();
+    const gm = geom.current;
+    if (!focused || !gm || gm.pickedRow < 0) return;
+    root
+      .select('g')
+      .append('rect')
+      .attr('class', 'cell-cursor')
+      .attr('data-testid', 'matrix-cursor')
+      .attr('data-class', cursor)
+      .attr('x', cursor * gm.cell - 1)
+      .attr('y', gm.pickedRow * gm.rowH - 1)
+      .attr('width', gm.cell + 1)
+      .attr('height', gm.rowH + 1);
+  }, [focused, cursor, mode, m, width, height]);
   const imageFor = (r: number, c: number) => {
     const top = m.topImage[r * nc + c];
     return top >= 0 ? top : Array.from(analysis.images.labels ?? analysis.images.predicted).findIndex((k) => k === c);

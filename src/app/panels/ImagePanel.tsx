@@ -360,7 +360,7 @@ function ImageStrip() {
             ))}
           </optgroup>
         </select>
-        <span className="small muted">
+        <span className="small muted" data-testid="strip-count" title="Picking an image here (or with the arrow keys) shows its largest-share mode">
           {list.length} image{list.length === 1 ? '' : 's'}
         </span>
         {pages > 1 && (
