@@ -60,7 +60,10 @@ export class Analysis extends Part {
       const summary = outcome.summary;
       this.client.bundle = null;
       this.c.bundleRef = null;
+      // A finished run replaces what an earlier cancel said (that banner stayed above the new analysis).
+      this.store.setState({ messages: this.s.messages.filter((m) => m.title !== 'Cancelled' && m.title !== 'Analysis cancelled') });
       this.s.setAnalysis(summary);
+      if (!summary.partial) this.s.pushMessage({ level: 'info', title: 'Analysis done', message: `${summary.modelName}: ${summary.layers.length} layer${summary.layers.length === 1 ? '' : 's'} of ${summary.images.count} images (${summary.layers.map((l) => l.name).join(', ')}).`, analysisId: summary.id });
       this.c.startup.saving = this.c.startup.saveSession();
       if (summary.partial) this.s.pushMessage({ level: 'warning', title: 'Analysis cancelled', message: `Kept the ${summary.layers.length} finished layer${summary.layers.length === 1 ? '' : 's'} (${summary.layers.map((l) => l.name).join(', ')})${summary.cutShort ? `; the cancel cut ${summary.cutShort}'s sparse autoencoder training short: it keeps the best model so far, is not cached, and any later source of it was not trained` : ''}; run again to finish the rest (finished layers come from the cache).` });
     } catch (e) {

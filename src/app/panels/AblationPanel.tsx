@@ -278,7 +278,18 @@ function AccuracyBars({ r, svgRef, stale }: { r: AccuracyResult; svgRef: React.R
     const h = (v: number) => (Number.isFinite(v) ? y(0) - y(v) : 0);
     cls.append('rect').attr('x', (k) => x(k)!).attr('width', bw).attr('y', (k) => y(0) - h(r.before[k])).attr('height', (k) => h(r.before[k])).attr('fill', ACC_BEFORE);
     cls.append('rect').attr('x', (k) => x(k)! + bw).attr('width', bw).attr('y', (k) => y(0) - h(r.after[k])).attr('height', (k) => h(r.after[k])).attr('fill', ACC_AFTER);
-    cls.append('title').text((k) => `${className(analysis, k)} (${r.counts[k]} images): ${fmtPct(r.before[k])} → ${fmtPct(r.after[k])}`);
+    cls.append('title').text((k) => (r.counts[k] ? `${className(analysis, k)} (${r.counts[k]} images): ${fmtPct(r.before[k])} → ${fmtPct(r.after[k])}` : `${className(analysis, k)}: no image of this class in the sample`));
+    // A class with no image in the sample has no accuracy: say so, so it is not read as 0%.
+    cls
+      .filter((k) => !r.counts[k])
+      .append('text')
+      .attr('class', 'no-images')
+      .attr('x', (k) => x(k)! + bw)
+      .attr('y', y(0) - 4)
+      .attr('text-anchor', 'middle')
+      .attr('font-size', 9)
+      .attr('fill', '#6b7280')
+      .text('n/a');
     root
       .append('g')
       .attr('transform', `translate(0,${y(0)})`)

@@ -11,7 +11,13 @@ const WARNING_STYLE = { display: 'block', marginTop: 4, padding: '4px 6px', bord
 
 export function FitQualityNote({ d, source }: { d: DictionaryInfo; source: string }) {
   const q = d.quality;
-  if (!q) return null;
+  // A bundle made before fit-quality records (the shipped demo's): say so, rather than show nothing.
+  if (!q)
+    return (
+      <span className="fit-quality muted" style={{ marginLeft: 6 }} data-testid={`fit-quality-${source}`} title="This bundle was made before dictionaries carried a fit-quality record (validation R², residual share, alive/dead, near-duplicates): only the training R² is known. Refit it (codec fit) to get the record.">
+        no fit-quality record (older bundle)
+      </span>
+    );
   const dup = q.duplicates.reduce((t, g) => t + g.length, 0);
   return (
     <span className="fit-quality" style={{ marginLeft: 6 }} data-testid={`fit-quality-${source}`}>

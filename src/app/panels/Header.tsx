@@ -8,6 +8,7 @@ import { RETINA_HASH } from '../retina/route';
 export function Header() {
   const backend = useApp((s) => s.backend);
   const analysis = useApp((s) => s.analysis);
+  const model = useApp((s) => s.model);
   const busy = useApp((s) => s.job.kind !== 'idle');
   const controller = useController();
   const [open, setOpen] = useState(false);
@@ -46,6 +47,12 @@ export function Header() {
           <>
             <b>{analysis.modelName}</b> · {analysis.images.count} images · {analysis.settings.method}, {analysis.settings.target}, {analysis.settings.stepsAuto ? `steps until converged (≤ ${analysis.settings.steps})` : `${analysis.settings.steps} steps`}
             {analysis.partial && <span className="tag warn">partial</span>}
+            {/* A model loaded for a new analysis: what the panels show is still the previous one. */}
+            {model && model.hash !== analysis.modelHash && (
+              <span className="tag warn" data-testid="previous-analysis" title={`The panels show the previous analysis (${analysis.modelName}); ${model.name} is loaded: press Analyze to analyze it.`}>
+                previous analysis · {model.name} loaded, not yet analyzed
+              </span>
+            )}
           </>
         ) : (
           <span className="muted">nothing loaded</span>

@@ -67,15 +67,21 @@ function HeatmapControls() {
   const setResolution = useApp((s) => s.setResolution);
   const showMask = useApp((s) => s.showMask);
   const setShowMask = useApp((s) => s.setShowMask);
-  const masking = showMask && resolution === 'input';
+  // A layer without positions (Dense) has no layer-resolution map: the worker draws input resolution.
+  const layerView = useApp((s) => s.analysis?.layers.find((l) => l.name === s.layer));
+  const spatial = !layerView || layerView.outputShape.length === 3;
+  const shown = spatial ? resolution : 'input';
+  const masking = showMask && shown === 'input';
   return (
     <>
-      <select value={resolution} onChange={(e) => setResolution(e.target.value as 'layer' | 'input')} aria-label="Heatmap resolution" data-testid="resolution" title="Layer: the mode's channels' contributions per position, upsampled. Input: gradient × input through those channels.">
-        <option value="layer">layer resolution</option>
+      <select value={shown} onChange={(e) => setResolution(e.target.value as 'layer' | 'input')} aria-label="Heatmap resolution" data-testid="resolution" title="Layer: the mode's channels' contributions per position, upsampled. Input: gradient × input through those channels.">
+        <option value="layer" disabled={!spatial} title={spatial ? undefined : 'This layer has no positions: only input resolution'}>
+          layer resolution
+        </option>
         <option value="input">input resolution</option>
       </select>
       <label className="check" title="The reference's masked recipe: |grad × input|, median-filtered, normalised, used as a mask">
-        <input type="checkbox" checked={masking} onChange={(e) => setShowMask(e.target.checked)} disabled={resolution !== 'input'} data-testid="mask" /> mask
+        <input type="checkbox" checked={masking} onChange={(e) => setShowMask(e.target.checked)} disabled={shown !== 'input'} data-testid="mask" /> mask
       </label>
       <label title={masking ? 'The mask view shows the masked image, without the heatmap: opacity does not apply' : 'Heatmap opacity'}>
         <input type="range" min={0} max={1} step={0.05} value={opacity} onChange={(e) => setOpacity(Number(e.target.value))} aria-label="Heatmap opacity" data-testid="opacity" disabled={masking} />

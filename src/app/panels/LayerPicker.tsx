@@ -38,7 +38,7 @@ export function LayerPicker() {
             <span className="lp-name">{l.name}</span>
             <span className="lp-meta">
               {l.className} {l.outputShape.join('×')}
-              {l.isCut ? ' ✓' : ''}
+              {l.isCut ? <span className="lp-cut"> · cut</span> : ''}
             </span>
           </label>
         ))}

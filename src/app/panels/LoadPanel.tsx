@@ -276,7 +276,7 @@ function BudgetHint() {
   return (
     <p className={`small ${points < 1 ? 'warn' : 'muted'}`} data-testid="budget-hint">
       {points < 1
-        ? `One image at one path point needs about ${mib(point)} MiB, over the budget: passes run one image and one point at a time and will use more.`
+        ? `One image at one path point needs about ${mib(point)} MiB, over the budget: passes run one image and one point at a time and will use more. Raise "Memory (MiB)" to at least ${Math.ceil(point / 2 ** 20)} if the device has it (fewer, larger passes: faster).`
         : `One image at one path point needs about ${mib(point)} MiB: up to ${Math.min(points, settings.steps + 1)} of ${settings.steps + 1} points per pass.`}
     </p>
   );

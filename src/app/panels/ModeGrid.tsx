@@ -98,6 +98,7 @@ function DictionaryLine({ source }: { source: Source }) {
       {d.kind.toUpperCase()} · K {d.K} · {d.alive} alive · R² {d.r2 === null ? '—' : d.r2.toFixed(2)}
       <svg ref={svg} width={90} height={18} className="loss-curve" />
       <FitQualityNote d={d} source={source} />
+      {source === 'contributions' && <span className="dict-note" title="Each thumbnail's percent is the mode's share of that image's output change ΔF = F(x) − F(x₀); it can pass 100% where other modes push the other way"> · thumbnails: % of the image's ΔF</span>}
     </div>
   );
 }

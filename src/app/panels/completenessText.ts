@@ -15,7 +15,10 @@ export function layerCompletenessShort(l: LayerView, settings: BundleSummary['se
   if (!l.isCut) return `${l.name}: not a cut, no completeness check${change}`;
   if (m.completenessMedian === null) return m.completenessSymmetricMedian != null ? `${l.name}: plain completeness error not stored (old bundle); symmetric (extra) ${pct(m.completenessSymmetricMedian)}` : `${l.name}: no completeness stored`;
   const steps = l.stepsUsed?.length ? `steps until converged, median ${[...l.stepsUsed].sort((a, b) => a - b)[l.stepsUsed.length >> 1]}` : `${settings.steps} steps`;
-  const parts = [`completeness error |ΣC − ΔF| / |ΔF| at ${l.name}: median ${pct(m.completenessMedian)}${m.completenessP90 != null ? `, p90 ${pct(m.completenessP90)}` : ''}${m.completenessMedian > 0.05 ? ' (not converged)' : ''}`, steps];
+  // Said first, so that a cut line still shows it: a median over 5% or a tenth of the images over 20%.
+  const poor = m.completenessMedian > 0.05 || (m.completenessP90 ?? 0) > 0.2;
+  const warn = poor ? `⚠ not converged${l.stepsUsed?.length ? '' : ' (try "until converged" or more steps)'}: ` : '';
+  const parts = [`${warn}completeness error |ΣC − ΔF| / |ΔF| at ${l.name}: median ${pct(m.completenessMedian)}${m.completenessP90 != null ? `, p90 ${pct(m.completenessP90)}` : ''}`, steps];
   if (m.completenessTiny) parts.push(`${m.completenessTiny} tiny |ΔF|`);
   if (m.completenessSymmetricMedian != null) parts.push(`symmetric (extra) ${pct(m.completenessSymmetricMedian)}`);
   return parts.join(' · ') + change;
@@ -41,7 +44,7 @@ export function layerCompletenessText(l: LayerView, settings: BundleSummary['set
   parts.push(steps);
   if (m.completenessSymmetricMedian != null) parts.push(`symmetric measure (extra): ${pct(m.completenessSymmetricMedian)}`);
   if (change) parts.push(change);
-  if (m.completenessMedian > 0.05 && !l.stepsUsed?.length) parts.push('above 5%: more steps ("until converged") would change the contributions');
+  if ((m.completenessMedian > 0.05 || (m.completenessP90 ?? 0) > 0.2) && !l.stepsUsed?.length) parts.push('not converged (median above 5% or 90th percentile above 20%): more steps ("until converged") would change the contributions');
   return parts.join(' · ');
 }
 
