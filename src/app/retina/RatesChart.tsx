@@ -24,11 +24,12 @@ export function RatesChart({ movie, cell, t, onTime }: { movie: ViewMovie; cell:
       svg
         .append('text')
         .attr('class', 'small muted no-rates')
-        .attr('x', (x(0) + x(movie.times[0])) / 2)
+        .attr('x', x(0) + 6)
         .attr('y', (M.t + H - M.b) / 2)
-        .attr('text-anchor', 'middle')
+        .attr('text-anchor', 'start')
         .attr('fill', '#6b7280')
-        .text(`no rates before frame ${movie.times[0]}: the model sees 20 frames`);
+        .text(`no rates before frame ${movie.times[0]}: the model sees 20 frames`)
+        .attr('font-size', 10);
     const line = (vals: number[]) => d3.line<number>().x((_, i) => x(movie.times[i])).y((v) => y(v))(vals);
     svg.append('path').attr('class', 'rate-true').attr('d', line(tr)).attr('fill', 'none').attr('stroke', '#111827').attr('stroke-width', 1.6);
     svg.append('path').attr('class', 'rate-model').attr('d', line(mr)).attr('fill', 'none').attr('stroke', '#c2410c').attr('stroke-width', 1.6).attr('stroke-dasharray', '4 2');
