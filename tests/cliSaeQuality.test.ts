@@ -7,30 +7,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundleFromDisk } from '../src/cli/bundleFiles';
 import { saveModelToDir } from '../src/cli/fileIO';
-import { runCli } from '../src/cli/main';
+import { runCaptured } from './helpers/cliRun';
 import { useNodeBackend } from '../src/cli/nodeBackend';
 import { chainCnn } from './helpers/models';
 
 let dir = '';
 
 async function cli(...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  const write = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await runCli(args);
-    expect(code).toBe(0);
-    return { stdout: out.join('\n'), stderr: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    write.mockRestore();
-  }
+  const r = await runCaptured(args);
+  expect(r.code).toBe(0);
+  return { stdout: r.stdout, stderr: r.stderr };
 }
 
 beforeAll(async () => {
